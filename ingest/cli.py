@@ -1,0 +1,101 @@
+"""`python -m ingest`: build (sync) the index, inspect one PDF, list what is indexed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .settings import Settings
+
+
+def _progress_bar(enabled: bool):
+    """A tqdm bar on stderr, or nothing."""
+    if not enabled:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="file", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def update(done: int, total: int, what: str) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_description(Path(what).name[:40] if what else "done")
+        bar.refresh()
+
+    return update, bar.close
+
+
+@click.group()
+def main() -> None:
+    """Parse committee-paper PDFs into the searchable index."""
+
+
+@main.command()
+@click.argument("folder", default="corpus", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (no progress bar).")
+@click.option("--if-missing", is_flag=True, help="Do nothing when the index already holds papers.")
+def build(folder: Path, as_json: bool, if_missing: bool) -> None:
+    """Make the index mirror FOLDER: add new PDFs, replace changed ones, drop removed ones."""
+    from .pipeline import ingest_corpus
+    from .store import Store
+
+    if not folder.is_dir():
+        raise click.ClickException(f"{folder}: no such folder")
+    settings = Settings()
+    store = Store.from_settings(settings)
+    if if_missing and store.summaries():
+        if not as_json:
+            click.echo(f"Index at {settings.chroma_url or settings.chroma_path} already built; skipping.")
+        return
+    update, close = _progress_bar(not as_json and sys.stderr.isatty())
+    try:
+        report = ingest_corpus(folder, settings=settings, store=store, progress=update)
+    finally:
+        close()
+    if as_json:
+        click.echo(json.dumps(report.to_json()))
+    else:
+        click.echo(
+            f"Ingested {report.papers} papers ({report.chunks} chunks) in {report.seconds:.1f} s; "
+            f"{report.skipped_unchanged} unchanged, {report.replaced} replaced, {report.removed} removed, "
+            f"{len(report.failed)} failed."
+        )
+        for failure in report.failed:
+            click.echo(f"  FAILED {failure['error']}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def inspect(pdf: Path) -> None:
+    """Print what ingest makes of one PDF (metadata, items, pages, chunks) as JSON."""
+    from .errors import IngestError
+    from .pipeline import inspect_pdf
+
+    try:
+        click.echo(json.dumps(inspect_pdf(pdf, settings=Settings()), indent=2, ensure_ascii=False))
+    except IngestError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per paper, one per line.")
+def list_papers(as_json: bool) -> None:
+    """List the papers in the index."""
+    from .store import Store
+
+    summaries = Store.from_settings(Settings()).summaries()
+    for summary in summaries:
+        if as_json:
+            click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+        else:
+            click.echo(
+                f"{summary.meeting_date or '????-??-??'}  {summary.committee[:30]:30}  {summary.doc_type:8}  "
+                f"{summary.pages:3}p {summary.chunks:4}c  {summary.source}"
+            )
+    if not as_json:
+        click.echo(f"{len(summaries)} papers")

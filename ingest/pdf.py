@@ -1,0 +1,108 @@
+"""Reading PDFs: the only module that imports pypdf."""
+
+from __future__ import annotations
+
+import io
+import logging
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import EmptyFile, EncryptedPdf, NoTextExtracted, NotAPdf, TooManyPages, UnreadablePdf
+
+log = logging.getLogger(__name__)
+
+PDF_MAGIC = b"%PDF-"
+# Real files sometimes carry a few junk bytes before the header; readers accept up to 1 KiB.
+MAGIC_WINDOW = 1024
+
+
+def check_pdf_bytes(data: bytes, name: str, *, max_bytes: int) -> None:
+    """Raise the IngestError that says why these bytes are not a PDF we accept."""
+    if not data:
+        raise EmptyFile(f"{name}: the file is empty (0 bytes)")
+    if PDF_MAGIC not in data[:MAGIC_WINDOW]:
+        raise NotAPdf(f"{name}: not a PDF (the file does not start with %PDF-)")
+    if len(data) > max_bytes:
+        raise UnreadablePdf(f"{name}: {len(data):,} bytes is over the {max_bytes:,}-byte limit")
+
+
+def extract_page_texts(data: bytes, name: str, *, max_pages: int, ocr: bool = True) -> list[str]:
+    """Raw text of every page, in order; OCR for image-only pages when tesseract is installed."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            # Many "encrypted" council PDFs only restrict printing and open with an empty password.
+            try:
+                if not reader.decrypt(""):
+                    raise EncryptedPdf(f"{name}: the PDF is encrypted and needs a password")
+            except (FileNotDecryptedError, NotImplementedError) as exc:
+                raise EncryptedPdf(f"{name}: the PDF is encrypted and cannot be opened ({exc})") from exc
+        count = len(reader.pages)
+    except EncryptedPdf:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
+        raise UnreadablePdf(f"{name}: pypdf could not parse it ({type(exc).__name__}: {exc})") from exc
+    if count == 0:
+        raise UnreadablePdf(f"{name}: the PDF has no pages")
+    if count > max_pages:
+        raise TooManyPages(f"{name}: {count:,} pages is over the {max_pages:,}-page limit")
+
+    texts: list[str] = []
+    for index, page in enumerate(reader.pages):
+        try:
+            text = page.extract_text() or ""
+        except Exception as exc:  # pypdf raises many kinds on damaged content streams
+            raise UnreadablePdf(
+                f"{name}: page {index + 1} could not be read ({type(exc).__name__}: {exc})"
+            ) from exc
+        if not text.strip() and ocr:
+            text = _ocr_page(page)
+        texts.append(text)
+    if not any(t.strip() for t in texts):
+        hint = (
+            "OCR found no text either"
+            if ocr and tesseract_available()
+            else "install Debian's tesseract-ocr to read scanned papers"
+        )
+        raise NoTextExtracted(f"{name}: image-only PDF with no text layer ({hint})")
+    return texts
+
+
+def tesseract_available() -> bool:
+    """Whether the tesseract command is on PATH."""
+    return shutil.which("tesseract") is not None
+
+
+def _ocr_page(page) -> str:
+    """Text of the images on one page through tesseract; "" when it is not installed or fails."""
+    if not tesseract_available():
+        return ""
+    pieces: list[str] = []
+    try:
+        images = list(page.images)
+    except Exception as exc:  # an image pypdf cannot decode is a page we cannot OCR
+        log.warning("could not extract images for OCR: %s", exc)
+        return ""
+    for image in images:
+        suffix = Path(image.name).suffix or ".png"
+        with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+            handle.write(image.data)
+            handle.flush()
+            try:
+                result = subprocess.run(
+                    ["tesseract", handle.name, "stdout"],
+                    capture_output=True,
+                    text=True,
+                    timeout=120,
+                    check=False,
+                )
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                log.warning("tesseract failed: %s", exc)
+                continue
+            pieces.append(result.stdout)
+    return "\n".join(pieces)

