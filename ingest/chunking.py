@@ -7,7 +7,7 @@ import re
 from .records import Chunk, Item, Paper
 
 # A new block starts a line: "1.1 ", "2. ", "(3) ", "a. ", "b) ", bullets, "Resolved".
-BLOCK_START = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?\s|\(?[a-z0-9ivx]{1,4}[.)]\s|[•●▪\-–*]\s|Resolved\b)")
+BLOCK_START = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?\s|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]\s|[•●▪\-–*]\s|Resolved\b)")
 SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+(?=[A-Z0-9£(\"'])")
 ABBREVIATIONS = {"a.m", "p.m", "e.g", "i.e", "no", "nos", "para", "paras", "cllr", "cllrs", "mr", "mrs", "ms", "dr", "st", "etc", "vs", "approx"}
 SHORT_LINE = 60
@@ -19,7 +19,9 @@ def _abbreviation_before(text: str, dot: int) -> bool:
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "."):
         start -= 1
     word = text[start:dot].lower()
-    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    # "1. Summary" and "2.3. Background" are paragraph numbers, not sentence ends.
+    numbered = bool(re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*", word)) and (start == 0 or text[start - 1] in " \n")
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or numbered
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,205 @@
+"""Filters from the words of a question: council, committee, year, financial year, dates, document type.
+
+Filters fail closed: a council or committee the index does not hold still becomes a filter, so
+the answer can say that nothing matched instead of quietly answering about someone else.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+
+from ingest.metadata import MONTHS
+
+from .records import Filters
+
+# Principal councils of Great Britain that a question may name (a place name is enough).
+OTHER_PLACES = """Barnsley Doncaster Sheffield Leeds Bradford Wakefield Kirklees Calderdale York Hull Kingston upon Hull
+Salford Bolton Bury Oldham Rochdale Stockport Tameside Trafford Wigan Liverpool Knowsley Sefton Wirral St Helens
+Birmingham Coventry Dudley Sandwell Solihull Walsall Wolverhampton Newcastle Gateshead Sunderland Durham Middlesbrough
+Nottingham Derby Leicester Lincoln Lincolnshire Derbyshire Nottinghamshire Leicestershire Kent Surrey Essex Norfolk Suffolk
+Cambridge Cambridgeshire Oxford Oxfordshire Bristol Bath Somerset Devon Cornwall Dorset Wiltshire Hampshire Southampton
+Portsmouth Brighton Sussex Camden Hackney Islington Lambeth Southwark Lewisham Greenwich Newham Croydon Barnet Ealing
+Lancashire Blackpool Blackburn Cumbria Cheshire Warrington Stoke Staffordshire Shropshire Herefordshire
+Worcestershire Gloucestershire Northamptonshire Buckinghamshire Hertfordshire Bedford Luton Milton Keynes Reading
+Swindon Plymouth Exeter Cardiff Swansea Newport Monmouthshire Glasgow Edinburgh Aberdeen Dundee Belfast London
+Waltham Forest Westminster Tower Hamlets Haringey Enfield Brent Harrow Hillingdon Hounslow Richmond Kingston Merton
+Sutton Wandsworth Bromley Bexley Havering Redbridge Barking Northumberland North Tyneside South Tyneside Stockton
+Hartlepool Darlington Redcar Calderdale Tintern Chicago Wales Scotland""".split("\n")
+_PLACE_NAMES = sorted(
+    {p for line in OTHER_PLACES for p in re.findall(r"[A-Z][a-z]+(?: (?:upon|Forest|Hamlets|Tyneside|Helens|Keynes|Hull|Cheshire|Sussex)(?: [A-Z][a-z]+)?)?", line)},
+    key=len,
+    reverse=True,
+)
+PLACE = re.compile(r"\b(" + "|".join(map(re.escape, _PLACE_NAMES)) + r")\b")
+
+COMMITTEE_ALIASES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\bosmb\b|overview (?:and|&) scrutiny(?: management board)?|scrutiny (?:management )?board", re.I), "overview and scrutiny"),
+    (re.compile(r"\bresources (?:and|&) governance\b", re.I), "resources and governance"),
+    (re.compile(r"\bscrutiny\b", re.I), "scrutiny"),
+    (re.compile(r"\bcabinet\b", re.I), "cabinet"),
+    (re.compile(r"\bfull council\b", re.I), "full council"),
+)
+UNKNOWN_COMMITTEE = re.compile(r"\b(?:the|at|by|to) ((?:[A-Z][a-z]+ )+)(Committee|Sub-Committee|Panel)\b")
+
+_MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
+FINANCIAL_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*(\d\d)\b(?![-/]\d)")
+FULL_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"\s+((?:19|20)\d\d)\b", re.I)
+MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s+((?:19|20)\d\d)\b", re.I)
+YEAR_RANGE = re.compile(r"\b(?:between|from)\s+((?:19|20)\d\d)\s+(?:and|to|until)\s+((?:19|20)\d\d)\b", re.I)
+SINCE_YEAR = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\b", re.I)
+BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
+YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
+DOC_TYPE_WORDS = (
+    (re.compile(r"\b(?:in|from) the minutes\b|\bminuted\b|\bthe minutes (?:say|record|show)", re.I), "minutes"),
+    (re.compile(r"\b(?:in|on) the agenda\b", re.I), "agenda"),
+    (re.compile(r"\b(?:in|from) the appendix\b", re.I), "appendix"),
+)
+RELATIVE_YEAR = (
+    (re.compile(r"\b(?:a|one) year later\b|\bthe (?:next|following) year\b|\bthe year after\b|\bnext year'?s?\b", re.I), 1),
+    (re.compile(r"\b(?:a|one) year (?:earlier|before)\b|\bthe (?:previous|preceding) year\b|\bthe year before\b|\blast year'?s?\b", re.I), -1),
+    (re.compile(r"\btwo years later\b", re.I), 2),
+    (re.compile(r"\btwo years (?:earlier|before)\b", re.I), -2),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """What the index holds, to resolve names against."""
+
+    councils: tuple[str, ...]
+    committees: tuple[str, ...]
+    vocabulary: frozenset[str] = frozenset()
+    """Lower-case words of the indexed text: a place the papers mention is a topic, not a council."""
+
+
+def _council_filter(question: str, catalogue: Catalogue) -> tuple[tuple[str, ...], str]:
+    lowered = question.lower()
+    for council in catalogue.councils:
+        short = council.split(" ")[0].lower()
+        if council.lower() in lowered or re.search(rf"\b{re.escape(short)}\b", lowered):
+            return (council,), short.title()
+    for match in PLACE.finditer(question):
+        place = match.group(1)
+        after = question[match.end() :]
+        before = question[: match.start()]
+        named_as_council = bool(
+            re.match(r"(?:'s|’s)|\s+(?:City |County |Borough |Metropolitan |District )*Council\b", after)
+            or (re.search(r"\b(?:in|at|does|did|has|for)\s+$", before) and not re.match(r"\s+City Region", after))
+        )
+        if named_as_council or place.lower() not in catalogue.vocabulary:
+            # Not in the index: a filter that matches nothing, so the answer says so.
+            return (f"{place} (not in the index)",), place
+    return (), ""
+
+
+def _committee_filter(question: str, catalogue: Catalogue) -> tuple[tuple[str, ...], str]:
+    for pattern, key in COMMITTEE_ALIASES:
+        match = pattern.search(question)
+        if match:
+            found = tuple(c for c in catalogue.committees if key in c.lower())
+            return found or (f"{match.group(0)} (not in the index)",), match.group(0)
+    match = UNKNOWN_COMMITTEE.search(question)
+    if match:
+        name = f"{match.group(1)}{match.group(2)}"
+        known = tuple(c for c in catalogue.committees if c.lower() == name.lower())
+        return known or (f"{name} (not in the index)",), name
+    return (), ""
+
+
+def _date_filter(question: str) -> tuple[str, str, tuple[str, str] | None]:
+    """(date_from, date_to, (facet, what was said)) for the first date expression found."""
+    if match := YEAR_RANGE.search(question):
+        a, b = sorted((int(match.group(1)), int(match.group(2))))
+        return f"{a}-01-01", f"{b}-12-31", ("years", match.group(0))
+    if match := FINANCIAL_YEAR.search(question):
+        start = int(match.group(1))
+        if (start + 1) % 100 == int(match.group(2)):
+            return f"{start}-04-01", f"{start + 1}-03-31", ("financial_year", f"{start}/{match.group(2)}")
+    if match := FULL_DATE.search(question):
+        month = MONTHS[match.group(2).lower()]
+        iso = f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"
+        return iso, iso, ("date", match.group(0))
+    if match := MONTH_YEAR.search(question):
+        year, month = int(match.group(2)), MONTHS[match.group(1).lower()]
+        last = calendar.monthrange(year, month)[1]
+        return f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last}", ("month", match.group(0))
+    if match := SINCE_YEAR.search(question):
+        return f"{match.group(1)}-01-01", "", ("since", match.group(0))
+    if match := BEFORE_YEAR.search(question):
+        return "", f"{int(match.group(1)) - 1}-12-31", ("before", match.group(0))
+    if match := YEAR.search(question):
+        return f"{match.group(1)}-01-01", f"{match.group(1)}-12-31", ("year", match.group(1))
+    return "", "", None
+
+
+def parse_filters(question: str, catalogue: Catalogue) -> Filters:
+    """The filters a question asks for, in the index's own names."""
+    labels: list[tuple[str, str]] = []
+    councils, said = _council_filter(question, catalogue)
+    if councils:
+        labels.append(("council", said))
+    committees, said = _committee_filter(question, catalogue)
+    if committees:
+        labels.append(("committee", said))
+    date_from, date_to, date_label = _date_filter(question)
+    if date_label:
+        labels.append(date_label)
+    doc_types = tuple(kind for pattern, kind in DOC_TYPE_WORDS if pattern.search(question))
+    if doc_types:
+        labels.append(("doc_type", doc_types[0]))
+    return Filters(
+        councils=councils,
+        committees=committees,
+        date_from=date_from,
+        date_to=date_to,
+        doc_types=doc_types,
+        labels=tuple(labels),
+    )
+
+
+def relative_shift(question: str) -> int:
+    """+1 for "a year later", -1 for "the year before", 0 when the question names no shift."""
+    for pattern, shift in RELATIVE_YEAR:
+        if pattern.search(question):
+            return shift
+    return 0
+
+
+def shift_years(filters: Filters, years: int) -> Filters:
+    """The whole calendar year(s) `years` after the filter's dates (annual papers move month to month)."""
+    if not (filters.date_from or filters.date_to):
+        return filters
+    start = int((filters.date_from or filters.date_to)[:4]) + years
+    end = int((filters.date_to or filters.date_from)[:4]) + years
+    labels = tuple(l for l in filters.labels if l[0] not in ("year", "month", "date", "financial_year", "years", "since", "before"))
+    return replace(filters, date_from=f"{start}-01-01", date_to=f"{end}-12-31", labels=labels + (("year", str(start) if start == end else f"{start}-{end}"),))
+
+
+def merge(base: Filters, override: Filters) -> Filters:
+    """Filters of a follow-up: what the new question says wins, the rest carries over."""
+    has_date = bool(override.date_from or override.date_to)
+    facets = {l[0] for l in override.labels}
+    return Filters(
+        councils=override.councils or base.councils,
+        committees=override.committees or base.committees,
+        date_from=override.date_from if has_date else base.date_from,
+        date_to=override.date_to if has_date else base.date_to,
+        doc_types=override.doc_types or base.doc_types,
+        labels=tuple(l for l in base.labels if l[0] not in facets and not (has_date and l[0] in ("year", "month", "date", "financial_year", "years", "since", "before"))) + override.labels,
+    )
+
+
+def describe(filters: Filters) -> str:
+    """Human words for what a filter asked: "committee OSMB and year 2017"."""
+    names = {"financial_year": "financial year", "doc_type": "document type"}
+    parts = [f"{names.get(facet, facet)} {said}" for facet, said in filters.labels]
+    return " and ".join(parts) or "these filters"
+
+
+def strip_dates(question: str) -> str:
+    """The question without its date words (for carrying a topic into a follow-up)."""
+    for pattern in (YEAR_RANGE, FINANCIAL_YEAR, FULL_DATE, MONTH_YEAR, SINCE_YEAR, BEFORE_YEAR, YEAR):
+        question = pattern.sub(" ", question)
+    return re.sub(r"\b(in|during|of)\s+(?=[?.!]|$)", " ", " ".join(question.split()))

@@ -1,0 +1,193 @@
+"""Dense retrieval (LangChain's Chroma), keyword retrieval (bm25s) and their fusion, under filters.
+
+The keyword index is rebuilt from the Chroma collection whenever the set of ingested papers
+changes, so the two retrievers always rank the same chunks.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.records import Chunk
+
+from .records import Filters, Hit
+from .text import tokens
+
+RRF_K = 60
+"""Reciprocal-rank constant (Cormack et al. 2009); flat enough that both lists count."""
+
+
+class KeywordIndex:
+    """BM25 over chunk titles and texts, with metadata columns for filtering."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        import bm25s
+
+        self.chunks = chunks
+        self.position = {c.chunk_id: i for i, c in enumerate(chunks)}
+        corpus = [tokens(f"{c.title} {c.text}") for c in chunks]
+        self.df: Counter[str] = Counter()
+        for doc in corpus:
+            self.df.update(set(doc))
+        self.vocabulary = frozenset(self.df)
+        self.bm25 = None
+        if chunks:
+            self.bm25 = bm25s.BM25()
+            # bm25s wants at least one token per document.
+            self.bm25.index([doc or ["_"] for doc in corpus], show_progress=False)
+            self._vocab_ids = self.bm25.vocab_dict
+        self.council = np.array([c.council for c in chunks], dtype=object)
+        self.committee = np.array([c.committee for c in chunks], dtype=object)
+        self.date = np.array([c.meeting_date for c in chunks], dtype=object)
+        self.doc_type = np.array([c.doc_type for c in chunks], dtype=object)
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency; unseen tokens weigh most."""
+        n = max(1, len(self.chunks))
+        return math.log(1 + (n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        """Which chunks pass the filters (None when nothing is filtered)."""
+        if filters.empty:
+            return None
+        keep = np.ones(len(self.chunks), dtype=bool)
+        if filters.councils:
+            keep &= np.isin(self.council, list(filters.councils))
+        if filters.committees:
+            keep &= np.isin(self.committee, list(filters.committees))
+        if filters.doc_types:
+            keep &= np.isin(self.doc_type, list(filters.doc_types))
+        if filters.date_from:
+            keep &= (self.date >= filters.date_from) & (self.date != "")
+        if filters.date_to:
+            keep &= (self.date <= filters.date_to) & (self.date != "")
+        return keep
+
+    def search(self, query: str, k: int, filters: Filters) -> list[tuple[int, float]]:
+        """(chunk position, BM25 score) of the best k chunks that pass the filters."""
+        if self.bm25 is None:
+            return []
+        terms = [t for t in tokens(query) if t in self._vocab_ids]
+        if not terms:
+            return []
+        scores = self.bm25.get_scores(terms)
+        mask = self.mask(filters)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
+@dataclass(slots=True)
+class Retrieval:
+    """Ranked hits plus what each stage cost."""
+
+    hits: list[Hit]
+    timings_ms: dict[str, float]
+
+
+class Retriever:
+    """Hybrid search over one index; thread-safe for concurrent app users."""
+
+    def __init__(self, store, embeddings, *, fusion: str = "rrf", fetch_k: int = 40) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.fusion = fusion
+        self.fetch_k = fetch_k
+        self.vector_store = store.vector_store(embeddings)
+        self._keyword: KeywordIndex | None = None
+        self._stamp = ""
+        self._lock = threading.Lock()
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        """The keyword index, built on first use."""
+        if self._keyword is None:
+            self.refresh(force=True)
+        return self._keyword
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Rebuild the keyword index if the set of papers changed; True when it did."""
+        with self._lock:
+            stamp = self.store.stamp()
+            if not force and stamp == self._stamp and self._keyword is not None:
+                return False
+            self._keyword = KeywordIndex(self.store.all_chunks())
+            self._stamp = stamp
+            return True
+
+    def search(self, query: str, filters: Filters, *, k: int = 8, method: str = "hybrid") -> Retrieval:
+        """The best k chunks for a query under filters, by the named method (hybrid, dense or bm25)."""
+        keyword = self.keyword
+        timings: dict[str, float] = {}
+        dense: list[tuple[int, float]] = []
+        lexical: list[tuple[int, float]] = []
+        if method in ("hybrid", "dense"):
+            started = time.perf_counter()
+            vector = self.embeddings.embed_query(query)
+            timings["embed_ms"] = (time.perf_counter() - started) * 1000
+            started = time.perf_counter()
+            dense = self._dense(vector, filters, keyword)
+            timings["dense_ms"] = (time.perf_counter() - started) * 1000
+        if method in ("hybrid", "bm25"):
+            started = time.perf_counter()
+            lexical = keyword.search(query, self.fetch_k, filters)
+            timings["keyword_ms"] = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        hits = self._fuse(dense, lexical, keyword, method)[:k]
+        timings["fusion_ms"] = (time.perf_counter() - started) * 1000
+        return Retrieval(hits=hits, timings_ms=timings)
+
+    def _dense(self, vector: list[float], filters: Filters, keyword: KeywordIndex) -> list[tuple[int, float]]:
+        found = self.vector_store.similarity_search_by_vector_with_relevance_scores(
+            vector, k=self.fetch_k, filter=filters.where()
+        )
+        out = []
+        for document, distance in found:
+            position = keyword.position.get(document.id or "")
+            # Chunks of a paper still being written (not in the keyword index) are not shown.
+            if position is not None:
+                out.append((position, 1.0 - float(distance)))
+        return out
+
+    def _fuse(self, dense, lexical, keyword: KeywordIndex, method: str) -> list[Hit]:
+        dense_score = dict(dense)
+        keyword_score = dict(lexical)
+        fused: dict[int, float] = {}
+        if method == "dense":
+            fused = dict(dense)
+        elif method == "bm25":
+            fused = dict(lexical)
+        elif self.fusion == "score":
+            for ranking in (dense, lexical):
+                if not ranking:
+                    continue
+                values = [s for _, s in ranking]
+                low, high = min(values), max(values)
+                for position, score in ranking:
+                    fused[position] = fused.get(position, 0.0) + 0.5 * ((score - low) / (high - low) if high > low else 1.0)
+        else:
+            for ranking in (dense, lexical):
+                for rank, (position, _) in enumerate(ranking):
+                    fused[position] = fused.get(position, 0.0) + 1.0 / (RRF_K + rank + 1)
+        order = sorted(fused, key=lambda p: -fused[p])
+        return [
+            Hit(
+                chunk=keyword.chunks[p],
+                score=fused[p],
+                dense=dense_score.get(p, 0.0),
+                keyword=keyword_score.get(p, 0.0),
+            )
+            for p in order
+        ]

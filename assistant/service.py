@@ -1,0 +1,199 @@
+"""The assistant: question (+ chat history) -> filters, mode, retrieval -> cited answer or refusal."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+
+from ingest.records import PaperSummary
+
+from .compose import Composer
+from .filters import Catalogue, describe, merge, parse_filters, relative_shift, shift_years, strip_dates
+from .prompts import EMPTY_INDEX, NO_MATCH, REFUSAL
+from .records import MODES, Answer, Filters, Hit
+from .retrieve import Retriever
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+MODE_CUES = (
+    ("draft", re.compile(r"\bdraft\b|\bwrite (?:a|an|me)\b|\bbackground (?:paragraph|section|text)\b|\bparagraph\b", re.I)),
+    (
+        "timeline",
+        re.compile(
+            r"\btimeline\b|\bhow (?:has|have|did) .{0,60}\b(?:develop|chang|evolv|grow|grew|mov|progress)|\bover (?:the )?(?:time|years)\b|"
+            r"\byear (?:by|on|to) year\b|\bhistory of\b|\btrace\b|\bwhen was .{0,50}\bfirst\b|\bacross (?:the )?(?:years|meetings)\b",
+            re.I,
+        ),
+    ),
+    ("commitments", re.compile(r"\bcommit|\bpromis|\bpledg|\bpriorities\b|\bwhat did (?:we|the council|cabinet) (?:agree|decide)\b|\bdecisions?\b", re.I)),
+)
+FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|then|also)\b|\b(?:a|one|two) years? (?:later|earlier|before)\b|\bthe (?:next|previous|following|preceding) year\b", re.I)
+
+
+def detect_mode(question: str) -> str:
+    """The mode a question asks for; plain answer when none is cued."""
+    for mode, pattern in MODE_CUES:
+        if pattern.search(question):
+            return mode
+    return "answer"
+
+
+class Assistant:
+    """Answers questions over one index. One instance per process; safe for concurrent callers."""
+
+    def __init__(self, settings: Settings, *, store=None, embeddings=None) -> None:
+        from ingest.embedding import SentenceTransformerEmbeddings
+        from ingest.store import Store
+
+        self.settings = settings
+        self.store = store or Store.from_settings(settings)
+        self.embeddings = embeddings or SentenceTransformerEmbeddings(settings.model_path, batch_size=settings.embed_batch)
+        self.retriever = Retriever(self.store, self.embeddings, fusion=settings.fusion, fetch_k=settings.fetch_k)
+        self._pages: OrderedDict[str, list[str]] = OrderedDict()
+        self._pages_lock = threading.Lock()
+        self._papers: list[PaperSummary] | None = None
+        self._llm = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> "Assistant":
+        """An assistant over the index the environment points at."""
+        return cls(settings or Settings())
+
+    # -- index state ---------------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Pick up papers ingested since start-up (keyword index and catalogue); True if anything changed."""
+        changed = self.retriever.refresh()
+        if changed:
+            self._papers = None
+            with self._pages_lock:
+                self._pages.clear()
+        return changed
+
+    def papers(self) -> list[PaperSummary]:
+        """Every paper in the index, in meeting date order."""
+        if self._papers is None:
+            self._papers = self.store.summaries()
+        return self._papers
+
+    def catalogue(self) -> Catalogue:
+        """Councils and committees the index holds, for resolving names in questions."""
+        papers = self.papers()
+        return Catalogue(
+            councils=tuple(sorted({p.council for p in papers if p.council})),
+            committees=tuple(sorted({p.committee for p in papers if p.committee})),
+            vocabulary=frozenset(w.lower() for w in self.retriever.keyword.vocabulary),
+        )
+
+    def page_texts(self, paper_id: str) -> list[str]:
+        """Cleaned page texts of a paper (cached), for quote checks."""
+        with self._pages_lock:
+            if paper_id in self._pages:
+                self._pages.move_to_end(paper_id)
+                return self._pages[paper_id]
+        texts = self.store.page_texts(paper_id)
+        with self._pages_lock:
+            self._pages[paper_id] = texts
+            while len(self._pages) > 256:
+                self._pages.popitem(last=False)
+        return texts
+
+    # -- questions -----------------------------------------------------------------------------
+
+    def resolve(self, question: str, history: Sequence[str] = (), filters: Filters | None = None) -> tuple[str, Filters]:
+        """The standalone question and its filters, using the chat history for follow-ups."""
+        catalogue = self.catalogue()
+        asked = parse_filters(question, catalogue)
+        if history and (FOLLOW_UP.search(question) or len(question.split()) <= 4):
+            previous = history[-1]
+            base_question, base = self.resolve(previous, history[:-1])
+            shift = relative_shift(question)
+            if shift:
+                base = shift_years(base, shift)
+            asked = merge(base, asked)
+            question = f"{strip_dates(base_question)} {strip_dates(question)}".strip()
+        if filters is not None and not filters.empty:
+            asked = merge(asked, filters)
+        return question, asked
+
+    def search(self, query: str, *, filters: Filters | None = None, k: int | None = None, method: str | None = None) -> list[Hit]:
+        """Ranked chunks for a query (filters parsed from it unless given)."""
+        filters = filters if filters is not None else parse_filters(query, self.catalogue())
+        return self.retriever.search(query, filters, k=k or self.settings.top_k, method=method or self.settings.retriever).hits
+
+    def unmatched(self, filters: Filters) -> str:
+        """The fail-closed message when no paper passes the filters, else ""."""
+        if filters.empty:
+            return ""
+        if any(p.meeting_date and filters.accepts(p.council, p.committee, p.meeting_date, p.doc_type) for p in self.papers()):
+            return ""
+        return NO_MATCH.format(what=describe(filters))
+
+    def ask(
+        self,
+        question: str,
+        *,
+        mode: str | None = None,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
+        method: str | None = None,
+    ) -> Answer:
+        """Answer one question: a cited answer, a fail-closed notice or the refusal."""
+        started = time.perf_counter()
+        question = " ".join(question.split())
+        if not self.papers():
+            return Answer(question=question, answered=False, answer=EMPTY_INDEX, mode=mode or "answer")
+        standalone, applied = self.resolve(question, history, filters)
+        mode = mode if mode in MODES else detect_mode(standalone)
+        notice = self.unmatched(applied)
+        if notice:
+            return Answer(question=question, answered=False, answer=notice, mode=mode, filters=applied)
+        k = {"timeline": 30, "draft": 16, "commitments": 12}.get(mode, self.settings.top_k)
+        query = standalone
+        if mode == "commitments":
+            query = f"{standalone} recommendations resolved priorities agreed"
+        retrieval = self.retriever.search(query, applied, k=k, method=method or self.settings.retriever)
+        hits = retrieval.hits
+        composer = Composer(self.page_texts, self.retriever.keyword.idf)
+        answer: Answer | None = None
+        if hits and self._confident(standalone, hits, composer):
+            compose_started = time.perf_counter()
+            if self.settings.uses_llm:
+                answer = self._ask_llm(standalone, hits, mode, applied, composer)
+            if answer is None:
+                answer = composer.compose(standalone, hits, mode=mode, filters=applied)
+            retrieval.timings_ms["compose_ms"] = (time.perf_counter() - compose_started) * 1000
+        if answer is None:
+            answer = Answer(question=question, answered=False, answer=REFUSAL, mode=mode, filters=applied)
+        timings = dict(retrieval.timings_ms, total_ms=(time.perf_counter() - started) * 1000)
+        return Answer(
+            question=question,
+            answered=answer.answered,
+            answer=answer.answer,
+            citations=answer.citations,
+            mode=mode,
+            filters=applied,
+            events=answer.events,
+            timings_ms=timings,
+        )
+
+    def _confident(self, question: str, hits: list[Hit], composer: Composer) -> bool:
+        """Calibrated refusal: the evidence must be close in meaning or cover the question's terms."""
+        top_dense = max(h.dense for h in hits)
+        coverage = composer.coverage(question, hits)
+        if top_dense >= self.settings.min_dense and coverage >= 0.25:
+            return True
+        return coverage >= self.settings.min_coverage and top_dense >= self.settings.min_dense - 0.12
+
+    def _ask_llm(self, question: str, hits: list[Hit], mode: str, filters: Filters, composer: Composer) -> Answer | None:
+        """The generative answer, or None (falls back to extractive) when the model cannot be reached."""
+        from .llm import LlmAnswerer
+
+        if self._llm is None:
+            self._llm = LlmAnswerer.from_settings(self.settings)
+        return self._llm.answer(question, hits, mode=mode, filters=filters, composer=composer)

@@ -1,0 +1,52 @@
+"""Small text helpers shared by retrieval and composition: tokens, stems, dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ingest.cleaning import squash  # noqa: F401  (one definition of the quote-check form)
+
+TOKEN = re.compile(r"£?\d+(?:[.,]\d+)*(?:m|bn|k|%)?|[a-z][a-z'’-]*[a-z]|[a-z]", re.I)
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here
+    hers him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
+    ours out over own same she should so some such than that the their theirs them then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with would you your
+    yours us also tell say said give show please much many way ways year years""".split()
+)
+SUFFIXES = ("ational", "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "edly", "ers", "er", "ed", "es", "s", "y")
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: commitments/committed/commit -> commit, delivered/delivery -> deliver."""
+    word = word.lower().replace("’", "'").removesuffix("'s")
+    if not word.isalpha() or len(word) <= 4:
+        return word
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Stemmed content tokens of text (numbers and figures kept as written, lower-cased)."""
+    out = []
+    for match in TOKEN.finditer(text):
+        word = match.group().lower().strip("'’-")
+        if word and word not in STOPWORDS:
+            out.append(stem(word) if word[0].isalpha() else word.replace(",", ""))
+    return out
+
+
+def long_date(iso: str) -> str:
+    """2022-03-28 -> 28 March 2022."""
+    try:
+        value = date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso or ""
+    return f"{value.day} {value:%B %Y}"
