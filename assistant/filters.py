@@ -202,4 +202,5 @@ def strip_dates(question: str) -> str:
     """The question without its date words (for carrying a topic into a follow-up)."""
     for pattern in (YEAR_RANGE, FINANCIAL_YEAR, FULL_DATE, MONTH_YEAR, SINCE_YEAR, BEFORE_YEAR, YEAR):
         question = pattern.sub(" ", question)
-    return re.sub(r"\b(in|during|of)\s+(?=[?.!]|$)", " ", " ".join(question.split()))
+    question = re.sub(r"\b(?:in|during|of|on)\s+(?=[?.!]|$)", "", " ".join(question.split()))
+    return " ".join(question.split()).replace(" ?", "?")

@@ -1,0 +1,34 @@
+"""Fakes that implement the real interfaces, for tests that do not need torch."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.text import tokens
+
+
+class BucketEmbeddings(Embeddings):
+    """Hashes each stemmed word into one of `dim` buckets: texts sharing words are close."""
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.calls = 0
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * self.dim
+        for token in tokens(text):
+            vector[int(hashlib.md5(token.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """One vector per text."""
+        self.calls += 1
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        """The vector of a query."""
+        return self._vector(text)

@@ -1,0 +1,85 @@
+import pytest
+
+from assistant.filters import Catalogue, describe, merge, parse_filters, relative_shift, shift_years, strip_dates
+
+CATALOGUE = Catalogue(
+    councils=("Manchester City Council", "Rotherham Metropolitan Borough Council"),
+    committees=("Cabinet", "Overview and Scrutiny Management Board", "Resources and Governance Scrutiny Committee"),
+    vocabulary=frozenset({"sheffield", "preston", "salford"}),
+)
+OSMB = "Overview and Scrutiny Management Board"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What did we commit to on social value in 2022?", {"date_from": "2022-01-01", "date_to": "2022-12-31"}),
+        ("What did OSMB say about the 2021/22 report?", {"committee": [OSMB], "date_from": "2021-04-01", "date_to": "2022-03-31"}),
+        ("Social value in 2022-23", {"date_from": "2022-04-01", "date_to": "2023-03-31"}),
+        ("What did the overview and scrutiny management board ask for?", {"committee": [OSMB]}),
+        ("What did the Scrutiny Board say?", {"committee": [OSMB]}),
+        ("What did Cabinet decide in March 2022?", {"committee": ["Cabinet"], "date_from": "2022-03-01", "date_to": "2022-03-31"}),
+        ("What happened on 28 March 2022?", {"date_from": "2022-03-28", "date_to": "2022-03-28"}),
+        ("What changed between 2019 and 2023?", {"date_from": "2019-01-01", "date_to": "2023-12-31"}),
+        ("How has it developed since 2022?", {"date_from": "2022-01-01"}),
+        ("What did Manchester do on social value?", {"council": ["Manchester City Council"]}),
+        ("What do the minutes say about the toolkit?", {"doc_type": ["minutes"]}),
+        ("What is in the Social Value Policy 2024-2027?", {}),
+        ("What was the Preston model?", {}),
+    ],
+)
+def test_filters_parsed_from_questions(question, expected):
+    got = parse_filters(question, CATALOGUE).to_json()
+    got.pop("asked", None)
+    assert got == expected
+
+
+def test_scrutiny_alone_means_every_scrutiny_committee():
+    assert parse_filters("What did scrutiny say?", CATALOGUE).committees == (OSMB, "Resources and Governance Scrutiny Committee")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is Leeds doing on social value?", "What did Sheffield City Council commit to?", "Social value in Kent", "What did Salford's council decide?"],
+)
+def test_councils_not_in_the_index_become_filters_that_match_nothing(question):
+    filters = parse_filters(question, CATALOGUE)
+    assert filters.councils and all("not in the index" in c for c in filters.councils)
+    assert "council" in describe(filters)
+
+
+def test_a_place_the_papers_mention_is_a_topic_not_a_council():
+    assert parse_filters("Was Salford highly commended?", CATALOGUE).councils == ()
+
+
+def test_unknown_committee_is_kept_so_it_can_fail_closed():
+    filters = parse_filters("What did the Planning Committee decide?", CATALOGUE)
+    assert filters.committees == ("Planning Committee (not in the index)",)
+
+
+def test_follow_up_year_shift_and_merge():
+    base = parse_filters("What did Cabinet decide about social value in March 2022?", CATALOGUE)
+    assert relative_shift("And a year later?") == 1
+    assert relative_shift("And the year before?") == -1
+    shifted = shift_years(base, 1)
+    assert (shifted.date_from, shifted.date_to, shifted.committees) == ("2023-01-01", "2023-12-31", ("Cabinet",))
+    merged = merge(base, parse_filters("What about OSMB?", CATALOGUE))
+    assert merged.committees == (OSMB,) and merged.date_from == "2022-03-01"
+
+
+def test_where_clause_matches_accepts():
+    filters = parse_filters("What did OSMB say in 2022?", CATALOGUE)
+    assert filters.where() == {
+        "$and": [
+            {"committee": {"$in": [OSMB]}},
+            {"date_int": {"$gte": 20220101}},
+            {"date_int": {"$lte": 20221231}},
+        ]
+    }
+    assert filters.accepts("R", OSMB, "2022-03-23", "minutes")
+    assert not filters.accepts("R", "Cabinet", "2022-03-28", "minutes")
+    assert not filters.accepts("R", OSMB, "", "minutes")
+
+
+def test_strip_dates_keeps_the_topic():
+    assert strip_dates("What did Cabinet decide about social value in March 2022?") == "What did Cabinet decide about social value?"

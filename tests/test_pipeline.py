@@ -1,0 +1,185 @@
+"""Ingest as a sync, with every kind of bad input, using the real Chroma and a fake embedder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+
+from ingest.pipeline import ingest_corpus, ingest_files
+from ingest.store import Store
+from paperfactory import make_minutes, make_report
+
+from conftest import REAL_PDFS
+
+
+@pytest.fixture
+def corpus(settings):
+    folder = Path(settings.corpus_dir)
+    make_report(folder / "report.pdf", paragraphs=["1.1 The Council adopted the Social Value Policy in October 2019."])
+    make_minutes(folder / "minutes.pdf", items=[("126", "SOCIAL VALUE ANNUAL REPORT", ["Resolved: That the report be received."])])
+    return folder
+
+
+def _state(store: Store) -> tuple:
+    """Everything a reader can see: papers and chunk ids with their texts."""
+    chunks = store.chunks.get(include=["documents", "metadatas"])
+    return (
+        sorted((s.source, s.sha256, s.chunks) for s in store.summaries()),
+        sorted(zip(chunks["ids"], chunks["documents"])),
+        sorted(m["status"] for m in store.registry().values()),
+    )
+
+
+def test_build_is_an_idempotent_sync(settings, corpus, fake_embeddings):
+    store = Store.from_settings(settings)
+    first = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert (first.papers, first.failed) == (2, [])
+    assert first.chunks == store.chunks.count() > 0
+    before = _state(store)
+
+    again = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert (again.papers, again.chunks, again.skipped_unchanged) == (0, 0, 2)
+    assert _state(store) == before
+
+    make_report(corpus / "report.pdf", paragraphs=["1.1 A changed report about local spend."])
+    (corpus / "minutes.pdf").unlink()
+    synced = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert (synced.papers, synced.replaced, synced.removed, synced.skipped_unchanged) == (1, 1, 1, 0)
+    [paper] = store.summaries()
+    assert paper.source.endswith("corpus/report.pdf") or paper.source == "corpus/report.pdf"
+    texts = store.chunks.get(include=["documents"])["documents"]
+    assert any("local spend" in t for t in texts)
+    assert not any("Social Value Policy" in t for t in texts)
+
+
+def test_chunks_carry_citation_metadata(settings, corpus, fake_embeddings):
+    store = Store.from_settings(settings)
+    ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    metas = store.chunks.get(include=["metadatas"])["metadatas"]
+    minutes = [m for m in metas if m["doc_type"] == "minutes" and m["item"] == "126"]
+    assert minutes and minutes[0]["committee"] == "Cabinet" and minutes[0]["meeting_date"] == "2022-03-28"
+    assert minutes[0]["title"] == "Social Value Annual Report" and minutes[0]["page_start"] == 1
+    assert {m["source"] for m in metas} == {"corpus/minutes.pdf", "corpus/report.pdf"}
+
+
+def _bad_inputs(folder: Path, good: Path) -> dict[str, str]:
+    """Every kind of bad file, with a word its reason must contain."""
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "notes.pdf").write_text("These are my notes, not a PDF.")
+    data = good.read_bytes()
+    (folder / "truncated.pdf").write_bytes(data[: len(data) // 3])
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.4\n" + b"garbage " * 50)
+    shutil.copyfile(good, folder / "copy-of-report.pdf")
+    writer = PdfWriter(clone_from=str(good))
+    writer.encrypt("secret")
+    with open(folder / "locked.pdf", "wb") as handle:
+        writer.write(handle)
+    long = PdfWriter()
+    for _ in range(1000):
+        long.add_blank_page(width=200, height=200)
+    with open(folder / "thousand-pages.pdf", "wb") as handle:
+        long.write(handle)
+    return {
+        "empty.pdf": "empty",
+        "notes.pdf": "not a PDF",
+        "truncated.pdf": "",
+        "corrupt.pdf": "",
+        "copy-of-report.pdf": "duplicate of",
+        "locked.pdf": "encrypted",
+        "thousand-pages.pdf": "1,000 pages",
+    }
+
+
+def test_bad_inputs_are_reported_and_the_rest_goes_in(settings, corpus, fake_embeddings):
+    store = Store.from_settings(settings)
+    ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    expected = _bad_inputs(corpus, corpus / "report.pdf")
+    make_report(corpus / "new.pdf", meeting_date="2023-03-20", item="141", paragraphs=["1.1 A new report arrives with the bad files."])
+    report = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert report.papers == 1 and report.skipped_unchanged == 2
+    failed = {Path(f["path"]).name: f["error"] for f in report.failed}
+    assert set(failed) == set(expected)
+    for name, word in expected.items():
+        assert word in failed[name], failed[name]
+        assert "\n" not in failed[name]
+    assert sorted(Path(s.source).name for s in store.summaries()) == ["minutes.pdf", "new.pdf", "report.pdf"]
+    assert all(m["status"] == "done" for m in store.registry().values())
+
+
+class Killed(BaseException):
+    """Stands in for SIGKILL: not an Exception, so nothing in ingest catches it."""
+
+
+def test_a_run_killed_mid_paper_is_repaired_by_the_next(settings, corpus, fake_embeddings, monkeypatch, tmp_path):
+    make_minutes(corpus / "big.pdf", items=[(str(n), f"ITEM NUMBER {n}", ["Words about procurement. " * 30]) for n in range(1, 40)])
+    clean_settings = settings.model_copy(update={"index_dir": tmp_path / "clean-index"})
+    clean = Store.from_settings(clean_settings)
+    ingest_corpus(corpus, settings=clean_settings, store=clean, embeddings=fake_embeddings)
+
+    store = Store.from_settings(settings)
+    real_upsert = store.chunks.upsert
+    calls = {"n": 0}
+
+    def dying_upsert(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            half = {k: v[: len(v) // 2] for k, v in kwargs.items()}
+            real_upsert(**half)
+            raise Killed()
+        return real_upsert(**kwargs)
+
+    monkeypatch.setattr("ingest.store.WRITE_BATCH", 10)
+    monkeypatch.setattr(store.chunks, "upsert", dying_upsert)
+    with pytest.raises(Killed):
+        ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert "pending" in {m["status"] for m in store.registry().values()}
+    assert len(store.summaries()) < 3, "a half-written paper is not listed"
+    monkeypatch.setattr(store.chunks, "upsert", real_upsert)
+
+    ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert _state(store) == _state(clean)
+
+
+def test_upload_of_a_paper_already_in_the_corpus_is_a_duplicate(settings, corpus, fake_embeddings, tmp_path):
+    store = Store.from_settings(settings)
+    ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    upload = tmp_path / "uploads" / "same.pdf"
+    upload.parent.mkdir()
+    shutil.copyfile(corpus / "report.pdf", upload)
+    report = ingest_files([upload], settings=settings, store=store, embeddings=fake_embeddings)
+    assert report.papers == 0 and "duplicate of corpus/report.pdf" in report.failed[0]["error"]
+    assert len(store.summaries()) == 2
+
+
+@pytest.mark.skipif(not REAL_PDFS.is_dir(), reason="../shared/realpdfs is not present on this machine")
+def test_real_committee_pdfs_ingest_without_a_crash(settings, fake_embeddings, copy_pdf):
+    for pdf in sorted(REAL_PDFS.glob("*.pdf")):
+        copy_pdf(pdf)
+    settings = settings.model_copy(update={"ocr": False})
+    store = Store.from_settings(settings)
+    report = ingest_corpus(Path(settings.corpus_dir), settings=settings, store=store, embeddings=fake_embeddings)
+    failed = {Path(f["path"]).name: f["error"] for f in report.failed}
+    assert set(failed) == {"tintern_cc_annual_return_2018-19_SCANNED.pdf"}
+    assert "image-only PDF" in failed["tintern_cc_annual_return_2018-19_SCANNED.pdf"]
+    summaries = {Path(s.source).name: s for s in store.summaries()}
+    assert len(summaries) == 6
+    kent = summaries["kent_cabinet_2025-01-30_ics_delivery_plan_report_24-00115.pdf"]
+    assert (kent.committee, kent.meeting_date, kent.pages) == ("Cabinet", "2025-01-30", 9)
+    chunk_pages = {m["page_end"] for m in store.chunks.get(include=["metadatas"])["metadatas"] if m["paper_id"] == kent.paper_id}
+    assert max(chunk_pages) == 9
+
+
+def test_manifest_overrides_metadata(settings, corpus, fake_embeddings):
+    (corpus / "manifest.yaml").write_text(
+        "papers:\n  report.pdf:\n    committee: Cabinet (special meeting)\n    source_url: https://example.org/report.pdf\n"
+    )
+    store = Store.from_settings(settings)
+    ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    report = next(s for s in store.summaries() if s.source.endswith("report.pdf"))
+    assert report.committee == "Cabinet (special meeting)"
+    assert report.source_url == "https://example.org/report.pdf"
+    assert json.loads(json.dumps(report.to_json()))["items"] == [{"item": "126", "title": "Social Value Annual Report"}]
