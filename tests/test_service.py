@@ -1,0 +1,177 @@
+"""The assistant over a small real Chroma index with a fake embedder: modes, filters, refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.prompts import REFUSAL
+from assistant.service import Assistant, detect_mode
+from ingest.pipeline import ingest_corpus
+from ingest.store import Store
+from paperfactory import make_minutes, make_report
+
+ROTHERHAM = "Rotherham Metropolitan Borough Council"
+
+
+@pytest.fixture
+def assistant(settings, fake_embeddings):
+    folder = Path(settings.corpus_dir)
+    make_report(
+        folder / "2019-cabinet-policy.pdf", meeting_date="2019-10-21", item="61", title="Social Value Policy",
+        paragraphs=[
+            "1.1 The Social Value Policy asks that all council contracts worth 100,000 pounds or more are scored on social value.",
+            "1.2 Social value will count for 20 per cent of the overall tender score.",
+            "2.1 That Cabinet approves the Social Value Policy and the use of the Social Value Portal to measure it.",
+        ],
+    )
+    make_report(
+        folder / "2022-cabinet-report.pdf", meeting_date="2022-03-28", item="126", title="Social Value Annual Report",
+        paragraphs=[
+            "1.1 The Council was accredited as a Living Wage Employer by the Living Wage Foundation in September 2021.",
+            "2.1 That Cabinet agrees the social value priorities for 2022, including the launch of the Commissioning Toolkit in May 2022.",
+        ],
+    )
+    make_minutes(
+        folder / "2022-osmb-minutes.pdf", committee="Overview and Scrutiny Management Board", meeting_date="2022-03-23",
+        items=[
+            ("5", "COVID RECOVERY FUND", ["The Board considered the Covid Recovery Fund of two million pounds for local businesses."]),
+            ("6", "SOCIAL VALUE ANNUAL REPORT", ["The Board scrutinised the social value annual report before Cabinet.", "Resolved: That a social value mid-year progress report be brought to the Board."]),
+        ],
+    )
+    make_report(
+        folder / "2023-cabinet-report.pdf", meeting_date="2023-03-20", item="141", title="Social Value Annual Report",
+        paragraphs=["1.1 More than 13 million pounds of social value commitments have been secured from council contracts.", "2.1 That Cabinet agrees the social value priorities for 2023, including a supplier celebration event."],
+    )
+    make_report(
+        folder / "2021-manchester.pdf", council="Manchester City Council", committee="Resources and Governance Scrutiny Committee",
+        meeting_date="2021-03-09", item="14", title="Refresh of the Social Value Policy",
+        paragraphs=["1.1 Manchester proposes a minimum 30 per cent social value weighting in tender evaluation."],
+    )
+    store = Store.from_settings(settings)
+    report = ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings)
+    assert not report.failed
+    return Assistant(settings.model_copy(update={"min_dense": 0.2}), store=store, embeddings=fake_embeddings)
+
+
+def _meetings(answer):
+    return {(c.committee, c.meeting_date, c.item) for c in answer.citations}
+
+
+def test_answer_cites_meeting_item_and_page_with_verified_quotes(assistant):
+    answer = assistant.ask("When was the council accredited as a Living Wage Employer?")
+    assert answer.answered and answer.mode == "answer"
+    assert ("Cabinet", "2022-03-28", "126") in _meetings(answer)
+    assert "September 2021" in answer.answer
+    for citation in answer.citations:
+        assert f"[{citation.key}]" in answer.answer
+        page = assistant.page_texts(next(p.paper_id for p in assistant.papers() if p.source == citation.source))[citation.page - 1]
+        assert " ".join(citation.quote.split()) in " ".join(page.split())
+
+
+def test_year_filter_restricts_citations(assistant):
+    answer = assistant.ask("What social value priorities were agreed in 2023?")
+    assert answer.answered
+    assert {c.meeting_date[:4] for c in answer.citations} == {"2023"}
+    assert answer.filters.date_from == "2023-01-01"
+
+
+def test_filters_fail_closed_and_say_which(assistant):
+    for question, words in [
+        ("What did we commit to on social value in 2017?", "year 2017"),
+        ("What did Leeds decide about social value?", "Leeds"),
+        ("What did the Planning Committee decide on social value?", "Planning Committee"),
+    ]:
+        answer = assistant.ask(question)
+        assert not answer.answered and not answer.citations
+        assert words in answer.answer and answer.answer != REFUSAL
+
+
+def test_explicit_filters_combine_with_the_question(assistant):
+    from assistant.records import Filters
+
+    answer = assistant.ask("What did the board ask for on social value?", filters=Filters(committees=("Overview and Scrutiny Management Board",)))
+    assert answer.answered
+    assert {c.committee for c in answer.citations} == {"Overview and Scrutiny Management Board"}
+
+
+def test_off_topic_question_is_refused(assistant):
+    answer = assistant.ask("What are the parking charges at the hospital car park?")
+    assert (answer.answered, answer.answer, answer.citations) == (False, REFUSAL, ())
+
+
+def test_council_filter_tells_the_two_councils_apart(assistant):
+    answer = assistant.ask("What social value weighting did Manchester propose?")
+    assert answer.answered
+    assert {c.council for c in answer.citations} == {"Manchester City Council"}
+
+
+def test_commitments_mode_lists_decisions_with_meeting_and_item(assistant):
+    answer = assistant.ask("What did we commit to on social value in 2022?")
+    assert answer.mode == "commitments" and answer.answered
+    assert ("Cabinet", "2022-03-28", "126") in _meetings(answer)
+    assert "- " in answer.answer and "item 126" in answer.answer
+    assert all(c.meeting_date.startswith("2022") for c in answer.citations)
+
+
+def test_timeline_mode_gives_one_line_per_meeting_in_date_order(assistant):
+    answer = assistant.ask("How has social value reporting developed since the policy was adopted?")
+    assert answer.mode == "timeline" and answer.answered
+    dates = [e.meeting_date for e in answer.events]
+    assert dates == sorted(dates) and len(dates) == len(set((e.meeting_date, e.committee) for e in answer.events))
+    assert "2019-10-21" in dates and "2023-03-20" in dates
+    keys = {c.key for c in answer.citations}
+    assert all(set(e.citation_keys) <= keys for e in answer.events)
+    assert answer.to_json()["events"][0]["citation_keys"]
+
+
+def test_draft_mode_gives_a_paragraph_and_council_style_references(assistant):
+    answer = assistant.ask("Draft a background paragraph on our social value policy")
+    assert answer.mode == "draft" and answer.answered
+    assert "**References**" in answer.answer
+    assert "Cabinet, 21 October 2019, item 61, Social Value Policy, p. 1" in answer.answer
+
+
+def test_follow_up_uses_the_history(assistant):
+    first = "What did Cabinet decide about social value priorities in March 2022?"
+    answer = assistant.ask("And a year later?", history=[first])
+    assert answer.answered
+    assert {c.meeting_date for c in answer.citations} == {"2023-03-20"}
+    assert answer.filters.date_from == "2023-01-01"
+
+
+def test_a_quote_not_on_its_page_is_dropped(assistant, monkeypatch):
+    honest = assistant.page_texts
+    monkeypatch.setattr(assistant, "page_texts", lambda pid: [t.replace("Living Wage", "Living W.") for t in honest(pid)])
+    answer = assistant.ask("When was the council accredited as a Living Wage Employer?")
+    assert all("Living Wage" not in c.quote for c in answer.citations)
+
+
+def test_json_shape_is_stable(assistant):
+    data = assistant.ask("When was the Social Value Policy approved by Cabinet?").to_json()
+    assert set(data) == {"question", "answered", "answer", "citations", "mode", "filters"}
+    assert set(data["citations"][0]) == {"key", "council", "committee", "meeting_date", "item", "title", "doc_type", "page", "source", "quote"}
+    assert isinstance(data["citations"][0]["page"], int)
+    assert data["citations"][0]["source"].startswith("corpus/")
+
+
+def test_empty_index_says_so(settings, fake_embeddings):
+    empty = Assistant(settings, embeddings=fake_embeddings)
+    answer = empty.ask("Anything?")
+    assert not answer.answered and "no papers" in answer.answer.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "mode"),
+    [
+        ("What did we commit to on social value in 2022?", "commitments"),
+        ("What were the priorities for 2024?", "commitments"),
+        ("How has social value reporting developed since the policy was adopted?", "timeline"),
+        ("When was the anchor network first proposed?", "timeline"),
+        ("Draft a background paragraph on our social value policy", "draft"),
+        ("When was the council accredited as a Living Wage Employer?", "answer"),
+    ],
+)
+def test_mode_detection(question, mode):
+    assert detect_mode(question) == mode
