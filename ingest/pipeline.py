@@ -6,6 +6,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from .records import Chunk, IngestReport, Meeting, Paper
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+PARSE_AHEAD = 2
+"""Papers parsed ahead of the one being embedded."""
 Progress = Callable[[int, int, str], None]
 """progress(done, total, what) — called as each file is dealt with."""
 
@@ -129,49 +132,83 @@ def ingest_files(
                 del by_source[source]
                 report.removed += 1
 
-    manifests: dict[Path, dict[str, dict]] = {}
+    # Plan: hash every file, skip the unchanged, refuse duplicates (cheap, in order).
+    work: list[tuple[Path, str, str | None]] = []
     seen: dict[str, str] = {}
-    for index, (path, source) in enumerate(zip(paths, sources)):
-        if progress:
-            progress(index, len(paths), source)
+    for path, source in zip(paths, sources):
         try:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise IngestError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
-            sha = hashlib.sha256(data).hexdigest()
+            sha = _sha256(path, source)
             old = by_source.get(source)
             if old and registry[old].get("sha256") == sha:
                 report.skipped_unchanged += 1
                 seen[sha] = source
                 continue
             twin = seen.get(sha) or next(
-                (str(m["source"]) for pid, m in registry.items() if m.get("sha256") == sha and str(m["source"]) != source),
+                (str(m["source"]) for m in registry.values() if m.get("sha256") == sha and str(m["source"]) != source),
                 None,
             )
             if twin:
                 raise DuplicatePaper(f"{source}: duplicate of {twin} (same content), skipped")
-            if path.parent not in manifests:
-                manifests[path.parent] = load_manifest(path.parent)
-            paper = parse_pdf(data, source=source, settings=settings, overrides=manifests[path.parent].get(path.name))
-            chunks = chunk_paper(paper, chunk_chars=settings.chunk_chars, overlap=settings.chunk_overlap)
-            if not chunks:
-                raise IngestError(f"{source}: no text to index after cleaning")
-            vectors = embeddings.embed_documents([embedding_text(c) for c in chunks])
-            if old:
-                store.remove_paper(old)
-                report.replaced += 1
-            store.write_paper(paper, chunks, vectors)
             seen[sha] = source
-            report.papers += 1
-            report.chunks += len(chunks)
+            work.append((path, source, old))
         except IngestError as exc:
-            log.warning("%s", exc)
-            report.failed.append({"path": source, "error": str(exc)})
+            _record(report, source, exc)
+
+    # Work: parse the next paper in a thread while this one is embedded (pypdf and torch overlap).
+    manifests: dict[Path, dict[str, dict]] = {}
+
+    def parse(path: Path, source: str) -> Paper:
+        if path.parent not in manifests:
+            manifests[path.parent] = load_manifest(path.parent)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IngestError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
+        return parse_pdf(data, source=source, settings=settings, overrides=manifests[path.parent].get(path.name))
+
+    done_before = report.skipped_unchanged + len(report.failed)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
+        ahead = [pool.submit(parse, path, source) for path, source, _ in work[:PARSE_AHEAD]]
+        for index, (path, source, old) in enumerate(work):
+            if progress:
+                progress(done_before + index, len(paths), source)
+            if index + PARSE_AHEAD < len(work):
+                ahead.append(pool.submit(parse, *work[index + PARSE_AHEAD][:2]))
+            try:
+                paper = ahead[index].result()
+                ahead[index] = None  # let the parsed paper go once written
+                chunks = chunk_paper(paper, chunk_chars=settings.chunk_chars, overlap=settings.chunk_overlap)
+                if not chunks:
+                    raise IngestError(f"{source}: no text to index after cleaning")
+                vectors = embeddings.embed_documents([embedding_text(c) for c in chunks])
+                if old:
+                    store.remove_paper(old)
+                    report.replaced += 1
+                store.write_paper(paper, chunks, vectors)
+                report.papers += 1
+                report.chunks += len(chunks)
+            except IngestError as exc:
+                _record(report, source, exc)
     if progress:
         progress(len(paths), len(paths), "")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _sha256(path: Path, source: str) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise IngestError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
+    return digest.hexdigest()
+
+
+def _record(report: IngestReport, source: str, exc: IngestError) -> None:
+    log.warning("%s", exc)
+    report.failed.append({"path": source, "error": str(exc)})
 
 
 def ingest_corpus(folder: Path, *, settings: Settings, store=None, embeddings=None, progress: Progress | None = None) -> IngestReport:
