@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from ingest.metadata import MONTHS
 
 from .records import Filters
+from .text import stem
 
 # Principal councils of Great Britain that a question may name (a place name is enough).
 OTHER_PLACES = """Barnsley Doncaster Sheffield Leeds Bradford Wakefield Kirklees Calderdale York Hull Kingston upon Hull
@@ -71,7 +72,7 @@ class Catalogue:
     councils: tuple[str, ...]
     committees: tuple[str, ...]
     vocabulary: frozenset[str] = frozenset()
-    """Lower-case words of the indexed text: a place the papers mention is a topic, not a council."""
+    """Stemmed words of the indexed text: a place the papers mention is a topic, not a council."""
 
 
 def _council_filter(question: str, catalogue: Catalogue) -> tuple[tuple[str, ...], str]:
@@ -88,7 +89,7 @@ def _council_filter(question: str, catalogue: Catalogue) -> tuple[tuple[str, ...
             re.match(r"(?:'s|’s)|\s+(?:City |County |Borough |Metropolitan |District )*Council\b", after)
             or (re.search(r"\b(?:in|at|does|did|has|for)\s+$", before) and not re.match(r"\s+City Region", after))
         )
-        if named_as_council or place.lower() not in catalogue.vocabulary:
+        if named_as_council or stem(place.lower()) not in catalogue.vocabulary:
             # Not in the index: a filter that matches nothing, so the answer says so.
             return (f"{place} (not in the index)",), place
     return (), ""

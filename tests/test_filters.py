@@ -1,11 +1,12 @@
 import pytest
 
+from assistant.text import stem
 from assistant.filters import Catalogue, describe, merge, parse_filters, relative_shift, shift_years, strip_dates
 
 CATALOGUE = Catalogue(
     councils=("Manchester City Council", "Rotherham Metropolitan Borough Council"),
     committees=("Cabinet", "Overview and Scrutiny Management Board", "Resources and Governance Scrutiny Committee"),
-    vocabulary=frozenset({"sheffield", "preston", "salford"}),
+    vocabulary=frozenset(stem(w) for w in ("sheffield", "preston", "salford")),
 )
 OSMB = "Overview and Scrutiny Management Board"
 
