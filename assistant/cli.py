@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 
 import click
 
+from .filters import explicit_filters
 from .records import MODES, Filters
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-def _filters(council: tuple[str, ...], committee: tuple[str, ...], year: int | None, date_from: str, date_to: str, doc_type: tuple[str, ...]) -> Filters | None:
+
+def _filters(council, committee, year, date_from, date_to, doc_type) -> Filters | None:
     """Explicit filters from options (they add to what the question says)."""
-    labels = []
-    if year:
-        date_from, date_to = f"{year}-01-01", f"{year}-12-31"
-        labels.append(("year", str(year)))
-    filters = Filters(
-        councils=council, committees=committee, date_from=date_from, date_to=date_to, doc_types=doc_type,
-        labels=tuple(labels)
-        + tuple(("council", c) for c in council)
-        + tuple(("committee", c) for c in committee)
-        + ((("date_from", date_from),) if date_from and not year else ())
-        + ((("date_to", date_to),) if date_to and not year else ())
-        + tuple(("doc_type", d) for d in doc_type),
+    for value in (date_from, date_to):
+        if value and not ISO_DAY.fullmatch(value):
+            raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD")
+    return explicit_filters(
+        councils=council, committees=committee, year_from=year, year_to=year,
+        date_from=date_from, date_to=date_to, doc_types=doc_type,
     )
-    return None if filters.empty else filters
 
 
 def filter_options(command):

@@ -160,6 +160,36 @@ def parse_filters(question: str, catalogue: Catalogue) -> Filters:
     )
 
 
+def explicit_filters(
+    *,
+    councils: tuple[str, ...] = (),
+    committees: tuple[str, ...] = (),
+    year_from: int | None = None,
+    year_to: int | None = None,
+    date_from: str = "",
+    date_to: str = "",
+    doc_types: tuple[str, ...] = (),
+) -> Filters | None:
+    """Filters chosen with CLI options or app controls (None when nothing is chosen).
+
+    Years widen to whole calendar years; an explicit date wins over a year on the same side.
+    """
+    labels: list[tuple[str, str]] = [("council", c) for c in councils] + [("committee", c) for c in committees]
+    if year_from or year_to:
+        low, high = sorted((year_from or year_to, year_to or year_from))
+        labels.append(("year", str(low) if low == high else f"{low}-{high}"))
+        date_from = date_from or f"{low}-01-01"
+        date_to = date_to or f"{high}-12-31"
+    else:
+        labels += [(facet, value) for facet, value in (("from", date_from), ("to", date_to)) if value]
+    labels += [("doc_type", d) for d in doc_types]
+    filters = Filters(
+        councils=tuple(councils), committees=tuple(committees), date_from=date_from, date_to=date_to,
+        doc_types=tuple(doc_types), labels=tuple(labels),
+    )
+    return None if filters.empty else filters
+
+
 def relative_shift(question: str) -> int:
     """+1 for "a year later", -1 for "the year before", 0 when the question names no shift."""
     for pattern, shift in RELATIVE_YEAR:
@@ -199,9 +229,13 @@ def describe(filters: Filters) -> str:
     return " and ".join(parts) or "these filters"
 
 
+FOLLOW_UP_OPENING = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|then|also)\b[\s,]*", re.I)
+
+
 def strip_dates(question: str) -> str:
-    """The question without its date words (for carrying a topic into a follow-up)."""
-    for pattern in (YEAR_RANGE, FINANCIAL_YEAR, FULL_DATE, MONTH_YEAR, SINCE_YEAR, BEFORE_YEAR, YEAR):
+    """The question without its date words, relative years included (for carrying a topic into a follow-up)."""
+    for pattern in (YEAR_RANGE, FINANCIAL_YEAR, FULL_DATE, MONTH_YEAR, SINCE_YEAR, BEFORE_YEAR, YEAR, *(p for p, _ in RELATIVE_YEAR)):
         question = pattern.sub(" ", question)
+    question = FOLLOW_UP_OPENING.sub("", question)
     question = re.sub(r"\b(?:in|during|of|on)\s+(?=[?.!]|$)", "", " ".join(question.split()))
     return " ".join(question.split()).replace(" ?", "?")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from ingest.records import PaperSummary
 
 from .compose import Composer
+from .figures import FigurePoint, figure_points
 from .filters import Catalogue, describe, merge, parse_filters, relative_shift, shift_years, strip_dates
 from .prompts import EMPTY_INDEX, NO_MATCH, REFUSAL
 from .records import MODES, Answer, Filters, Hit
@@ -75,6 +76,11 @@ class Assistant:
                 self._pages.clear()
         return changed
 
+    def warm_up(self) -> None:
+        """Load the embedding model and build the keyword index now rather than on the first question."""
+        self.embeddings.embed_query("social value")
+        self.retriever.refresh()
+
     def papers(self) -> list[PaperSummary]:
         """Every paper in the index, in meeting date order."""
         if self._papers is None:
@@ -116,7 +122,8 @@ class Assistant:
             if shift:
                 base = shift_years(base, shift)
             asked = merge(base, asked)
-            question = f"{strip_dates(base_question)} {strip_dates(question)}".strip()
+            extra = strip_dates(question)
+            question = f"{strip_dates(base_question)} {extra if re.search(r'[A-Za-z]', extra) else ''}".strip()
         if filters is not None and not filters.empty:
             asked = merge(asked, filters)
         return question, asked
@@ -181,6 +188,21 @@ class Assistant:
             events=answer.events,
             timings_ms=timings,
         )
+
+    def timeline(self, topic: str, *, filters: Filters | None = None) -> Answer:
+        """Meetings in date order on a topic (the Timeline tab): ask() in timeline mode."""
+        topic = " ".join(topic.split()) or "social value"
+        return self.ask(f"How has {topic} developed over the years?", mode="timeline", filters=filters)
+
+    def figures(self, topic: str, *, filters: Filters | None = None, k: int = 60) -> list[FigurePoint]:
+        """Recurring money figures (commitments, delivered, local spend) in the papers on a topic."""
+        topic = " ".join(topic.split()) or "social value"
+        applied = filters or Filters()
+        if self.unmatched(applied):
+            return []
+        query = f"{topic} commitments secured value delivered local spend £ million"
+        hits = self.retriever.search(query, applied, k=k, method="hybrid").hits
+        return figure_points((h.chunk for h in hits), self.page_texts)
 
     def _confident(self, question: str, hits: list[Hit], composer: Composer) -> bool:
         """Calibrated refusal: the evidence must be close in meaning or cover the question's terms."""
