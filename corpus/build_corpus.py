@@ -59,6 +59,9 @@ APPENDIX_NUMBER = re.compile(r"appendix-?(?P<number>\d+|[a-z])\b")
 # Hyphenate only inside runs of lower-case letters: ingest joins "procure-\nment" back into one word.
 MIN_HYPHEN_WORD = 8
 MIN_HYPHEN_PART = 3
+VOWELS = set("aeiouy")
+CLUSTERS = {"tr", "pr", "br", "cr", "gr", "dr", "fr", "pl", "bl", "cl", "fl", "gl", "sh", "ch", "th", "ph", "wh", "ck"}
+HYPHENABLE = re.compile(r"[A-Za-z]+[.,;:)]?")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -283,7 +286,8 @@ def _width(text: str, font: str, size: float) -> float:
 
 def _hyphen_split(word: str, room: float, font: str, size: float) -> tuple[str, str] | None:
     """Split a long word at a line end ("procure-" / "ment"), on some words only, always the same ones."""
-    if len(word) < MIN_HYPHEN_WORD or zlib.crc32(word.encode("utf-8")) % 3 == 0:
+    # Plain words only: "case-by-case" or "2021/22" are never split.
+    if not HYPHENABLE.fullmatch(word) or len(word) < MIN_HYPHEN_WORD or zlib.crc32(word.encode("utf-8")) % 3 == 0:
         return None
     best = None
     for cut in range(MIN_HYPHEN_PART, len(word) - MIN_HYPHEN_PART + 1):
@@ -291,6 +295,13 @@ def _hyphen_split(word: str, room: float, font: str, size: float) -> tuple[str, 
         if not (head[-1].islower() and head[-1].isascii() and tail[0].islower() and tail[0].isascii()):
             continue
         if not head.isalpha() or sum(c.isalpha() for c in tail) < MIN_HYPHEN_PART:
+            continue
+        # Break like a word processor would, between syllables: "procure-ment", "sup-port", not "entra-nce".
+        vowel_consonant_vowel = head[-1] in VOWELS and tail[0] not in VOWELS and tail[1] in VOWELS
+        double_consonant = head[-1] not in VOWELS and tail[0] not in VOWELS and tail[1] in VOWELS
+        if not (vowel_consonant_vowel or double_consonant) or (head[-1] + tail[0]) in CLUSTERS:
+            continue
+        if len(tail.rstrip(".,;:)")) == 3 and tail.rstrip(".,;:)").endswith(("ed", "es")):
             continue
         if _width(head + "-", font, size) <= room:
             best = (head + "-", tail)
@@ -395,7 +406,10 @@ class Layout:
 
     def line(self, segments: list[Segment], leading: float = LEADING, *, keep: float = 0.0) -> None:
         """One line of text; keep is extra height that must fit below it on the same page."""
+        x0 = self.x0
         self.ensure(leading + keep)
+        if self.x0 != x0:  # the line moved to the other column: move its runs with it
+            segments = [(x + self.x0 - x0, text, font, size) for x, text, font, size in segments]
         self.pages[-1].append(("text", self.y - leading + 4, segments))
         self.y -= leading
 
