@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test test-fast install index corpus chroma eval bench browser-deps clean
+.PHONY: run test test-fast install index corpus chroma eval bench system-deps browser-deps clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,9 +54,11 @@ eval: install
 bench: install
 	$(PY) -m evals.bench
 
-## Debian chromium for the browser tests (needs root).
-browser-deps:
-	apt-get update && apt-get install -y chromium
+## Debian chromium (browser tests) and tesseract (OCR of scanned papers); needs root.
+system-deps:
+	apt-get update && apt-get install -y chromium tesseract-ocr
+
+browser-deps: system-deps
 
 clean:
 	rm -rf $(VENV) .index .pytest_cache

@@ -29,10 +29,17 @@ _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.
 DAY_MONTH_YEAR = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.I)
 # "January 29, 2018"
 MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I)
-ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
+# Digits, not word boundaries: file names put dates between underscores ("kent_cabinet_2025-01-30_...").
+ISO_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)")
+# A meeting is announced with its weekday ("THURSDAY, 13 FEBRUARY 2025"); a letter's own date is not.
+WEEKDAY_DATE = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?(?=\d{1,2}(?:st|nd|rd|th)?\s|[a-z]+\.?\s+\d)", re.I)
+# "Kent County Council" inside a longer line ("Subject: Kent County Council Integrated Care Strategy").
+COUNCIL_NAME = re.compile(
+    r"\b((?:[A-Z][a-z]+ ){1,3}(?:Metropolitan Borough|County Borough|County|City|Borough|District|Parish|Town|Community) Council)\b"
+)
 
 LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z ()]{1,40}?)\s*:\s*(?P<value>.+?)\s*$")
-COUNCIL_LINE = re.compile(r"^[A-Z][A-Za-z&'. -]{2,80}\b(Council|Authority|Commission)\b[A-Za-z #\d]*$", re.I)
+COUNCIL_LINE = re.compile(r"^[A-Z][A-Za-z&'.#\d -]{2,80}\b(Council|Authority|Commission)\b[A-Za-z #\d]*$", re.I)
 COMMITTEE_WORDS = re.compile(
     r"\b(cabinet|committee|board|commission|panel|forum|executive|council|sub-committee|assembly)\b", re.I
 )
@@ -73,6 +80,15 @@ def parse_date(text: str) -> str:
     return min(found)[1] if found else ""
 
 
+def meeting_date_in(text: str) -> str:
+    """The date a meeting is announced with (after a weekday), else the first date in text."""
+    for match in WEEKDAY_DATE.finditer(text):
+        found = parse_date(text[match.end() : match.end() + 40])
+        if found:
+            return found
+    return parse_date(text)
+
+
 def display_title(title: str) -> str:
     """ALL-CAPS headings in title case ("SOCIAL VALUE – MID YEAR REPORT" -> "Social Value – Mid Year Report")."""
     title = " ".join(title.split()).strip(" .:-")
@@ -105,6 +121,10 @@ def _council(lines: list[str]) -> str:
         clean = " ".join(line.split())
         if COUNCIL_LINE.match(clean) and len(clean.split()) <= 8:
             return display_title(clean) if clean.isupper() else clean
+    for line in lines[:30]:
+        match = COUNCIL_NAME.search(" ".join(line.split()))
+        if match:
+            return match.group(1)
     return ""
 
 
@@ -139,6 +159,11 @@ def _committee(lines: list[str], labels: dict[str, str], doc_type: str) -> str:
     for line in head[1:]:
         if COMMITTEE_WORDS.search(line) and len(line.split()) <= 7 and not parse_date(line) and not COUNCIL_LINE.match(line):
             return display_title(line)
+    # "COUNTY COUNCIL - THURSDAY, 13 FEBRUARY 2025": the body before the meeting date.
+    for line in [" ".join(l.split()) for l in lines[:30]]:
+        name, dash, rest = line.partition(" - ")
+        if dash and WEEKDAY_DATE.match(rest) and COMMITTEE_WORDS.search(name) and len(name.split()) <= 7:
+            return display_title(name)
     return ""
 
 
@@ -147,8 +172,10 @@ def parse_cover(first_page: str, filename: str = "") -> Cover:
     lines = [line for line in first_page.split("\n") if line.strip()]
     labels = _labels(lines[:30])
     doc_type = _doc_type(lines, filename)
-    meeting_date = parse_date(labels.get("meeting date", "")) or parse_date("\n".join(lines[:25])) or parse_date(filename)
+    meeting_date = parse_date(labels.get("meeting date", "")) or meeting_date_in("\n".join(lines[:25])) or parse_date(filename)
     title = labels.get("report title") or labels.get("title") or labels.get("subject") or ""
+    if not title and doc_type == "appendix":
+        title = next((line.strip() for line in lines[:3] if line.strip().lower().startswith("appendix")), "")
     if not title:
         title = {"minutes": "Minutes of the meeting", "agenda": "Agenda"}.get(doc_type) or next(
             (line.strip() for line in lines[:3] if not LABEL.match(line)), filename

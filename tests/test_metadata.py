@@ -82,3 +82,22 @@ def test_display_title():
     assert display_title("SOCIAL VALUE – MID YEAR REPORT") == "Social Value – Mid Year Report"
     assert display_title("MINUTES OF THE PREVIOUS MEETING") == "Minutes of the Previous Meeting"
     assert display_title("Already Fine") == "Already Fine"
+
+
+def test_meeting_date_prefers_the_date_announced_with_its_weekday():
+    letter = "Ask for: Joel Cook\nDate: 27 February 2025\nDear Member\nCOUNTY COUNCIL - THURSDAY, 13 FEBRUARY 2025\nEnclosed are the amendments"
+    cover = parse_cover(letter, "budget_amendments_pack.pdf")
+    assert cover.meeting.meeting_date == "2025-02-13"
+    assert cover.meeting.committee == "County Council"
+
+
+def test_file_name_dates_between_underscores_are_a_fallback():
+    assert parse_date("kent_cabinet_2025-01-30_appendixI_budget_risk_register.pdf") == "2025-01-30"
+    assert parse_date("ref 12019-10-211") == ""
+
+
+def test_council_named_inside_a_line_and_appendix_title():
+    cover = parse_cover("To: Cabinet, 30 January 2025\nSubject: Kent County Council Integrated Care Strategy\n", "report.pdf")
+    assert cover.meeting.council == "Kent County Council"
+    appendix = parse_cover("Appendix I: Budget Risks Register 2025-26\nTOTAL £m 334.7 290.0\nDirectorate Risk Title", "kent_appendixI.pdf")
+    assert (appendix.doc_type, appendix.title) == ("appendix", "Appendix I: Budget Risks Register 2025-26")

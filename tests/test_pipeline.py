@@ -183,3 +183,14 @@ def test_manifest_overrides_metadata(settings, corpus, fake_embeddings):
     assert report.committee == "Cabinet (special meeting)"
     assert report.source_url == "https://example.org/report.pdf"
     assert json.loads(json.dumps(report.to_json()))["items"] == [{"item": "126", "title": "Social Value Annual Report"}]
+
+
+@pytest.mark.skipif(not (REAL_PDFS / "tintern_cc_annual_return_2018-19_SCANNED.pdf").is_file(), reason="../shared/realpdfs is not present on this machine")
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Debian tesseract-ocr is not installed: run `make system-deps`")
+def test_a_scanned_pdf_is_read_with_ocr_when_tesseract_is_installed(settings, fake_embeddings, copy_pdf):
+    copy_pdf(REAL_PDFS / "tintern_cc_annual_return_2018-19_SCANNED.pdf")
+    store = Store.from_settings(settings)
+    report = ingest_corpus(Path(settings.corpus_dir), settings=settings, store=store, embeddings=fake_embeddings)
+    assert (report.papers, report.failed) == (1, [])
+    texts = " ".join(store.chunks.get(include=["documents"])["documents"]).lower()
+    assert "accounting statements" in texts
