@@ -738,24 +738,45 @@ def page_count(path: Path) -> int:
 
 
 def papers_table(sources: list[Source], out: Path = PDFS) -> str:
-    """The corpus README's generated section: every paper, and the items invented for it."""
+    """The corpus README's generated section: every paper, then what was invented or assumed for each."""
     rows = [
-        "| PDF | kind | committee | meeting date | item | pages | invented items (not in the public record) |",
+        "| PDF | kind | committee | meeting date | item | title | pages |",
         "|---|---|---|---|---|---|---|",
     ]
+    notes: list[str] = []
     total_pages = 0
-    for source in sorted(sources, key=lambda s: (s.meta.get("file", ""))):
+    for source in sorted(sources, key=lambda s: s.meta.get("file", "")):
         meta = source.meta
         path = source.pdf_path(out)
         pages = page_count(path) if path.is_file() else 0
         total_pages += pages
-        invented = "; ".join(str(t) for t in meta.get("invented_items") or []) or "–"
-        item = meta["item"] or "–"
         rows.append(
-            f"| {meta['file']} | {source.kind} | {meta['committee']} | {source.meeting_date} | {item} | {pages} | {invented} |"
+            f"| {meta['file']} | {source.kind} | {meta['committee']} | {source.meeting_date} "
+            f"| {meta['item'] or '–'} | {meta['title'] or '–'} | {pages} |"
         )
-    summary = f"{len(sources)} PDFs, {total_pages} pages."
-    return "\n".join([README_START, "", summary, "", *rows, "", README_END])
+        invented = [str(t) for t in meta.get("invented_items") or []]
+        facts = [str(t) for t in meta.get("invented_facts") or []]
+        if invented or facts:
+            notes.append(f"- **{meta['file']}**")
+            if invented:
+                notes.append(f"  - invented items: {'; '.join(invented)}")
+            notes.extend(f"  - {fact}" for fact in facts)
+    return "\n".join(
+        [
+            README_START,
+            "",
+            f"{len(sources)} PDFs, {total_pages} pages.",
+            "",
+            *rows,
+            "",
+            "Invented items and assumed or reconstructed content, per paper (from each source's",
+            "`invented_items` and `invented_facts` front matter):",
+            "",
+            *notes,
+            "",
+            README_END,
+        ]
+    )
 
 
 def refresh_readme(sources: list[Source], out: Path = PDFS, readme: Path = README) -> bool:
