@@ -15,6 +15,14 @@ from .text import long_date, squash, tokens
 
 FIGURE = re.compile(r"£\s?\d|\d+(?:\.\d+)?\s?(?:%|per cent|million|m\b|bn\b)|\b\d{2,}\b")
 DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
+# What a meeting decided, in the words minutes and recommendations use: these carry commitments.
+RESOLUTION = re.compile(
+    r"^(?:Resolved\b|\(?\d{1,2}\)\s*That\b|That\b(?! is\b)|\(?[a-h][.)]\s+To\b)|\b(?:priorities|recommendations) for \d{4}\b.*:$|\bresolved\b",
+    re.I,
+)
+# Options appraisals and hedges: "Cabinet could choose not to agree ..." is no commitment.
+HEDGE = re.compile(r"(?:could|might|would not|not recommended|option \d|alternative)\b", re.I)
+DATE_TERM = re.compile(r"^(?:19|20)\d\d$")
 PEOPLE = re.compile(r"\b(?:Councillor|Cllr|Leader|Chief Executive|Chair|Director|Board|Cabinet|officer)\b")
 DECISION = re.compile(
     r"\bResolved\b|^\(?\d{1,2}\)\s*That\b|^That\b|\b(?:approved?|agreed?|adopt(?:ed)?|endorsed?|noted|commit(?:ted|ments?)?|"
@@ -29,11 +37,13 @@ MODE_WORDS = set(
     tokens(
         "commit commitments committed promise promised pledge pledges draft paragraph background write report text "
         "timeline history developed develop development evolved changed change over time trace since adopted first "
-        "what did we our say decide decided council councils social value"
+        "what did we our say decide decided council councils next last previous following latest social value"
     )
 ) - set(tokens("social value"))
 # Lines of a cover block ("Meeting date: Monday 28 March 2022") are metadata, not evidence.
 COVER_LINE = re.compile(r"^[A-Z][A-Za-z ()/]{1,40}:\s")
+# Lists of appendices and background papers name documents; they say nothing.
+LISTING = re.compile(r"^(?:Appendix \w{1,4}\b|Appendices\b|Background papers\b)", re.I)
 # Procedural items every meeting has; their decisions are never what a question is about.
 PROCEDURAL = re.compile(
     r"minutes of the (?:previous )?meeting|declarations? of interest|apologies|questions from (?:members of )?the public|"
@@ -41,6 +51,11 @@ PROCEDURAL = re.compile(
     re.I,
 )
 MAX_SENTENCES = {"answer": 6, "commitments": 10, "timeline": 12, "draft": 7}
+PARAGRAPH_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+|^\d{1,2}\.\s+(?=[A-Z])")
+# "(a) Launch the toolkit", "b. Embed ...", "(ii) ...", "- ...": entries of a list that a sentence ending ":" opens.
+LIST_ENTRY = re.compile(r"^(?:\(?[a-h][.)]|\(?(?:i{1,3}|iv|v|vi{0,3})[.)]|[•●▪\-–*])\s")
+MAX_LIST_ENTRIES = 10
+YEAR_MENTION = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +68,13 @@ class Evidence:
     score: float
     rank: int
     terms: frozenset[str]
+    start: int = 0
+    """Offset of the sentence in its chunk's text."""
+
+    @property
+    def display(self) -> str:
+        """The sentence as shown: without its paragraph number ("2.3 "); the citation keeps the whole quote."""
+        return PARAGRAPH_NUMBER.sub("", self.text, count=1) or self.text
 
 
 def meeting_key(chunk: Chunk) -> tuple[str, str, str]:
@@ -70,15 +92,22 @@ def meeting_heading(chunk: Chunk) -> str:
 class Composer:
     """Builds answers from hits; page_texts(paper_id) gives the page texts that quotes are checked against."""
 
-    def __init__(self, page_texts: Callable[[str], list[str]], idf: Callable[[str], float]) -> None:
+    def __init__(
+        self,
+        page_texts: Callable[[str], list[str]],
+        idf: Callable[[str], float],
+        next_chunk: Callable[[Chunk], Chunk | None] = lambda chunk: None,
+    ) -> None:
         self.page_texts = page_texts
         self.idf = idf
+        self.next_chunk = next_chunk
 
     # -- evidence ------------------------------------------------------------------------------
 
     def topic_terms(self, question: str) -> set[str]:
         """The question's content terms, less the words that only name the mode."""
-        terms = set(tokens(question))
+        # Years are the filters' business: "2022" in a sentence says nothing about its topic.
+        terms = {t for t in tokens(question) if not DATE_TERM.match(t)}
         return (terms - MODE_WORDS) or terms
 
     def coverage(self, question: str, hits: list[Hit], top: int = 3) -> float:
@@ -92,8 +121,9 @@ class Composer:
         total = sum(self.idf(t) for t in terms)
         return sum(self.idf(t) for t in terms & found) / total if total else 0.0
 
-    def evidence(self, question: str, hits: list[Hit], mode: str) -> list[Evidence]:
-        """Every usable sentence of the hits, scored (best first)."""
+    def evidence(self, question: str, hits: list[Hit], mode: str, filters: Filters | None = None) -> list[Evidence]:
+        """Every usable sentence of the hits, scored (best first); sentences about other years than asked rank lower."""
+        wanted = _years_wanted(filters)
         terms = self.topic_terms(question)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
@@ -105,7 +135,7 @@ class Composer:
             for start, end in sentence_spans(chunk.text):
                 text = squash(chunk.text[start:end])
                 words = len(text.split())
-                if words < 5 or len(text) > 600 or (words < 12 and COVER_LINE.match(text)):
+                if words < 5 or len(text) > 600 or (words < 12 and COVER_LINE.match(text)) or LISTING.match(text):
                     continue
                 sentence_terms = frozenset(tokens(text))
                 lexical = sum(w for t, w in weight.items() if t in sentence_terms) / total
@@ -117,15 +147,23 @@ class Composer:
                     score += 0.15
                 if wants_who and PEOPLE.search(text):
                     score += 0.15
-                if mode in ("commitments", "timeline") and DECISION.search(text):
+                if mode == "commitments":
+                    score += 0.35 if RESOLUTION.search(text) else 0.1 if DECISION.search(text) else 0.0
+                    score -= 0.2 if HEDGE.search(text) else 0.0
+                elif mode == "timeline" and DECISION.search(text):
                     score += 0.3
                 if mode == "timeline" and FIGURE.search(text):
                     score += 0.1
                 if mode == "draft" and chunk.doc_type in ("report", "appendix"):
                     score += 0.1
+                mentioned = {int(y) for y in YEAR_MENTION.findall(text)}
+                if wanted and mentioned and not any(wanted[0] <= y <= wanted[1] for y in mentioned):
+                    score -= 0.3
                 if PROCEDURAL.search(chunk.title):
                     score -= 0.3
-                out.append(Evidence(text, chunk, chunk.page_at(start), score, rank, sentence_terms))
+                if mode == "timeline" and _looks_back(text, chunk.meeting_date):
+                    score -= 0.35
+                out.append(Evidence(text, chunk, chunk.page_at(start), score, rank, sentence_terms, start))
         out.sort(key=lambda e: -e.score)
         return out
 
@@ -157,11 +195,36 @@ class Composer:
             per[key] = per.get(key, 0) + 1
         return chosen
 
+    def list_entries(self, lead: Evidence) -> list[Evidence]:
+        """The verified entries of the list a sentence ending ":" opens ("the priorities for 2022 are:" (a)...(f))."""
+        if not lead.text.rstrip().endswith(":"):
+            return []
+        entries: list[Evidence] = []
+        seen = {lead.text}
+        chunk, after = lead.chunk, lead.start + 1
+        while chunk is not None and len(entries) < MAX_LIST_ENTRIES:
+            for start, end in sentence_spans(chunk.text):
+                if start < after:
+                    continue
+                text = squash(chunk.text[start:end])
+                if text in seen:  # the sentence the next chunk repeats from this one
+                    continue
+                if not LIST_ENTRY.match(text):
+                    return entries
+                seen.add(text)
+                entry = Evidence(text, chunk, chunk.page_at(start), lead.score, lead.rank, frozenset(tokens(text)), start)
+                if self.verified(entry):
+                    entries.append(entry)
+                if len(entries) >= MAX_LIST_ENTRIES:
+                    return entries
+            chunk, after = self.next_chunk(chunk), 0
+        return entries
+
     # -- answers -------------------------------------------------------------------------------
 
     def compose(self, question: str, hits: list[Hit], *, mode: str, filters: Filters) -> Answer | None:
         """A cited answer in the given mode, or None when no verified sentence is good enough."""
-        candidates = self.evidence(question, hits, mode)
+        candidates = self.evidence(question, hits, mode, filters)
         if mode == "timeline":
             return self._timeline(question, hits, candidates, filters)
         limit = MAX_SENTENCES[mode]
@@ -171,27 +234,46 @@ class Composer:
         citations = Citations()
         if mode == "draft":
             ordered = sorted(chosen, key=lambda e: (e.chunk.meeting_date, e.chunk.source, e.chunk.ordinal))
-            paragraph = " ".join(f"{e.text} [{citations.add(e)}]" for e in ordered)
+            paragraph = " ".join(f"{e.display} [{citations.add(e)}]" for e in ordered)
             references = "\n".join(f"[{c.key}] {c.reference()}" for c in citations.items)
             text = f"{paragraph}\n\n**References**\n\n{references}"
         else:
-            text = self._grouped(chosen, citations, bullets=mode == "commitments")
+            text = self._grouped(chosen, citations, bullets=mode == "commitments", with_lists=mode in ("answer", "commitments"))
         return Answer(question=question, answered=True, answer=text, citations=tuple(citations.items), mode=mode, filters=filters)
 
-    def _grouped(self, chosen: list[Evidence], citations: "Citations", *, bullets: bool) -> str:
-        """Sentences grouped under their meeting, meetings in date order."""
+    def _grouped(self, chosen: list[Evidence], citations: "Citations", *, bullets: bool, with_lists: bool) -> str:
+        """Sentences grouped under their meeting, meetings in date order; a list a sentence opens follows it."""
         groups: dict[tuple, list[Evidence]] = {}
         for evidence in chosen:
             groups.setdefault(meeting_key(evidence.chunk) + (evidence.chunk.item, evidence.chunk.title), []).append(evidence)
+        lists = {id(e): self.list_entries(e) for e in chosen} if with_lists else {}
+        # An entry chosen on its own is shown under the sentence that opens its list instead.
+        listed = {(x.chunk.paper_id, x.text) for entries in lists.values() for x in entries}
+        chosen = [e for e in chosen if (e.chunk.paper_id, e.text) not in listed or lists.get(id(e))]
+        shown: set[tuple[str, str]] = set()
         blocks = []
         for key in sorted(groups, key=lambda k: (k[0], k[1])):
-            members = sorted(groups[key], key=lambda e: (e.chunk.source, e.chunk.ordinal))
-            heading = f"**{meeting_heading(members[0].chunk)}**"
-            if bullets:
-                body = "\n".join(f"- {e.text} [{citations.add(e)}]" for e in members)
-            else:
-                body = " ".join(f"{e.text} [{citations.add(e)}]" for e in members)
-            blocks.append(f"{heading}\n{body}")
+            members = sorted((e for e in groups[key] if e in chosen), key=lambda e: (e.chunk.source, e.chunk.ordinal, e.start))
+            if not members:
+                continue
+            lines = [f"**{meeting_heading(members[0].chunk)}**"]
+            prose: list[str] = []
+            for e in members:
+                entries = [x for x in lists.get(id(e), []) if (x.chunk.paper_id, x.text) not in shown]
+                shown |= {(x.chunk.paper_id, x.text) for x in entries}
+                sentence = f"{e.display} [{citations.add(e)}]"
+                nested = [f"  - {x.text} [{citations.add(x)}]" for x in entries]
+                if bullets or nested:
+                    if prose:
+                        lines.append(" ".join(prose))
+                        prose = []
+                    lines.append(f"- {sentence}")
+                    lines += nested
+                else:
+                    prose.append(sentence)
+            if prose:
+                lines.append(" ".join(prose))
+            blocks.append("\n".join(lines))
         return "\n\n".join(blocks)
 
     def _timeline(self, question: str, hits: list[Hit], candidates: list[Evidence], filters: Filters) -> Answer | None:
@@ -204,22 +286,32 @@ class Composer:
             for rank, h in enumerate(hits)
             if h.chunk.meeting_date and (h.dense >= top_dense - 0.15 or rank < 3)
         }
-        best: dict[tuple, Evidence] = {}
+        best: dict[tuple, list[Evidence]] = {}
         for candidate in candidates:
             key = meeting_key(candidate.chunk)
-            if key in relevant and key not in best and self.verified(candidate):
-                best[key] = candidate
+            if key not in relevant:
+                continue
+            chosen = best.get(key, [])
+            # One telling sentence per meeting, and a second when only it carries the meeting's figures.
+            if len(chosen) >= 2 or (chosen and (FIGURE.search(chosen[0].text) or not FIGURE.search(candidate.text))):
+                continue
+            if chosen and (_similar(candidate.terms, chosen[0].terms) or candidate.chunk.item != chosen[0].chunk.item):
+                continue
+            if self.verified(candidate):
+                best[key] = chosen + [candidate]
         if not best:
             return None
         citations = Citations()
         lines, events = [], []
         for key in sorted(best):
-            e = best[key]
-            c = e.chunk
-            cite = citations.add(e)
+            members = sorted(best[key], key=lambda e: (e.chunk.ordinal, e.start))
+            c = members[0].chunk
+            keys = tuple(citations.add(e) for e in members)
+            summary = " ".join(e.display for e in members)
+            cited = " ".join(f"{e.display} [{k}]" for e, k in zip(members, keys))
             item = f", item {c.item}" if c.item else ""
-            lines.append(f"- **{long_date(c.meeting_date)}** — {c.committee}{item} ({c.title}): {e.text} [{cite}]")
-            events.append(Event(meeting_date=c.meeting_date, committee=c.committee, item=c.item, title=c.title, summary=e.text, citation_keys=(cite,)))
+            lines.append(f"- **{long_date(c.meeting_date)}** — {c.committee}{item} ({c.title}): {cited}")
+            events.append(Event(meeting_date=c.meeting_date, committee=c.committee, item=c.item, title=c.title, summary=summary, citation_keys=keys))
         return Answer(
             question=question,
             answered=True,
@@ -229,6 +321,19 @@ class Composer:
             filters=filters,
             events=tuple(events),
         )
+
+
+def _years_wanted(filters: Filters | None) -> tuple[int, int] | None:
+    """The calendar years a filter asks about, or None when it names no dates."""
+    if filters is None or not (filters.date_from or filters.date_to):
+        return None
+    return (int(filters.date_from[:4]) if filters.date_from else 0, int(filters.date_to[:4]) if filters.date_to else 9999)
+
+
+def _looks_back(text: str, meeting_date: str) -> bool:
+    """A sentence about earlier years only (background), not about what this meeting decided or heard."""
+    years = {int(y) for y in YEAR_MENTION.findall(text)}
+    return bool(years) and bool(meeting_date) and max(years) < int(meeting_date[:4]) - 1 + (meeting_date[5:7] > "06")
 
 
 def _similar(a: frozenset[str], b: frozenset[str], threshold: float = 0.6) -> bool:

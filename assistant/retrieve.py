@@ -50,6 +50,14 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self.chunks)
 
+    def next_chunk(self, chunk: Chunk) -> Chunk | None:
+        """The chunk that follows this one in the same item of the same paper, if any."""
+        position = self.position.get(f"{chunk.paper_id}:{chunk.ordinal + 1:05d}")
+        if position is None:
+            return None
+        following = self.chunks[position]
+        return following if following.item == chunk.item and following.title == chunk.title else None
+
     def idf(self, token: str) -> float:
         """Inverse document frequency; unseen tokens weigh most."""
         n = max(1, len(self.chunks))

@@ -166,7 +166,8 @@ class Assistant:
             query = f"{standalone} recommendations resolved priorities agreed"
         retrieval = self.retriever.search(query, applied, k=k, method=method or self.settings.retriever)
         hits = retrieval.hits
-        composer = Composer(self.page_texts, self.retriever.keyword.idf)
+        keyword = self.retriever.keyword
+        composer = Composer(self.page_texts, keyword.idf, keyword.next_chunk)
         answer: Answer | None = None
         if hits and self._confident(standalone, hits, composer):
             compose_started = time.perf_counter()

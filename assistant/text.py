@@ -37,7 +37,7 @@ def tokens(text: str) -> list[str]:
     """Stemmed content tokens of text (numbers and figures kept as written, lower-cased)."""
     out = []
     for match in TOKEN.finditer(text):
-        word = match.group().lower().strip("'’-")
+        word = match.group().lower().replace("’", "'").strip("'-").removesuffix("'s")
         if word and word not in STOPWORDS:
             out.append(stem(word) if word[0].isalpha() else word.replace(",", ""))
     return out

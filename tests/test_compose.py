@@ -1,0 +1,96 @@
+"""Extractive composition: lists follow the sentence that opens them, timelines say what each meeting did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.compose import Composer, Evidence, _looks_back
+from assistant.records import Filters
+from assistant.service import Assistant
+from ingest.pipeline import ingest_corpus
+from ingest.records import Chunk
+from ingest.store import Store
+from paperfactory import make_minutes, make_report
+
+
+@pytest.fixture
+def assistant(settings, fake_embeddings):
+    folder = Path(settings.corpus_dir)
+    make_minutes(
+        folder / "2022-cabinet-minutes.pdf", meeting_date="2022-03-28",
+        items=[
+            ("125", "HOUSING REPAIRS CONTRACT", ["Cabinet considered the award of the housing repairs contract and its local employment clauses."]),
+            ("126", "SOCIAL VALUE ANNUAL REPORT", [
+                "Cabinet considered the second social value annual report, which covered the year to the end of November 2021.",
+                "Cabinet could choose not to agree the priorities, but this was not recommended.",
+                "Resolved: (1) That the social value annual report be received.",
+                "(2) That the social value priorities for 2022 be agreed:",
+                "(a) to launch the social value commissioning toolkit in May 2022;",
+                "(b) to embed social value further across the council;",
+                "(c) to increase social value commitments on skills and employment;",
+                "(d) to work with the combined authority on social value across the sub-region.",
+                "Cabinet thanked officers for the social value report.",
+            ]),
+        ],
+    )
+    make_report(
+        folder / "2024-cabinet-report.pdf", meeting_date="2024-03-18", item="156", title="Social Value Annual Report",
+        paragraphs=[
+            "1.1 Cabinet approved the Social Value Policy on 21 October 2019 after scrutiny by the board in 2019.",
+            "1.2 Since March 2023 social value commitments have more than doubled, to £27.8m, and delivered value doubled to £8m.",
+            "1.3 That Cabinet approves the updated Social Value Policy 2024-2027.",
+        ],
+    )
+    # Small chunks, so that the list runs on into the next chunk of the same item.
+    settings = settings.model_copy(update={"chunk_chars": 220, "min_dense": 0.2})
+    store = Store.from_settings(settings)
+    assert not ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings).failed
+    return Assistant(settings, store=store, embeddings=fake_embeddings)
+
+
+def test_a_resolution_that_opens_a_list_brings_every_entry_in_order(assistant):
+    answer = assistant.ask("What did we commit to on social value in 2022?")
+    assert answer.mode == "commitments" and answer.answered
+    lines = answer.answer.splitlines()
+    lead = next(i for i, line in enumerate(lines) if "(2) That the social value priorities for 2022 be agreed:" in line)
+    entries = [line for line in lines[lead + 1 :] if line.startswith("  - ")]
+    assert [e.split(")")[0] for e in entries[:4]] == ["  - (a", "  - (b", "  - (c", "  - (d"]
+    assert sum("(b) to embed" in line for line in lines) == 1, "an entry is shown once, under its list"
+    assert "could choose not to agree" not in answer.answer, "an options appraisal is no commitment"
+    quoted = {c.quote for c in answer.citations}
+    assert "(d) to work with the combined authority on social value across the sub-region." in quoted
+
+
+def test_timeline_prefers_what_the_meeting_did_over_background(assistant):
+    answer = assistant.ask("How has social value reporting developed over the years?")
+    assert answer.mode == "timeline"
+    event = next(e for e in answer.events if e.meeting_date == "2024-03-18")
+    assert "£27.8m" in event.summary or "2024-2027" in event.summary
+    assert "21 October 2019" not in event.summary
+
+
+def test_sentences_about_other_years_rank_below_the_years_asked():
+    chunk = Chunk(
+        chunk_id="p:00000", paper_id="p", source="s.pdf", council="C", committee="Cabinet", meeting_date="2025-06-09",
+        item="9", title="Social Value Annual Report", doc_type="report", page_start=1, page_end=1,
+        text="Cabinet agreed four social value priorities for 2024. The social value priorities for 2025 are set out below.",
+    )
+    from assistant.records import Hit
+
+    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
+    ranked = composer.evidence("What were the social value priorities?", [Hit(chunk=chunk, score=1.0)], "commitments",
+                               Filters(date_from="2025-01-01", date_to="2025-12-31"))
+    assert "2025" in ranked[0].text
+
+
+def test_looks_back_and_display_text():
+    assert _looks_back("Cabinet approved the policy on 21 October 2019.", "2022-03-28")
+    assert not _looks_back("The priorities for 2022 are set out below.", "2022-03-28")
+    assert not _looks_back("The year to the end of November 2021 is covered.", "2022-03-28")
+    assert not _looks_back("No year at all.", "2022-03-28")
+    chunk = Chunk(chunk_id="p:0", paper_id="p", source="s", council="", committee="", meeting_date="", item="", title="",
+                  doc_type="report", page_start=1, page_end=1, text="")
+    assert Evidence("2.3 The policy was reviewed.", chunk, 1, 1.0, 0, frozenset()).display == "The policy was reviewed."
+    assert Evidence("(1) That the report be received.", chunk, 1, 1.0, 0, frozenset()).display == "(1) That the report be received."
