@@ -37,7 +37,9 @@ MODE_WORDS = set(
     tokens(
         "commit commitments committed promise promised pledge pledges draft paragraph background write report text "
         "timeline history developed develop development evolved changed change over time trace since adopted first "
-        "what did we our say decide decided council councils next last previous following latest social value"
+        "what did we our say decide decided council councils next last previous following latest "
+        "ask asked know find happen happened mention mentioned discuss discussed talk "
+        "social value"
     )
 ) - set(tokens("social value"))
 # Lines of a cover block ("Meeting date: Monday 28 March 2022") are metadata, not evidence.
@@ -120,6 +122,12 @@ class Composer:
             found |= set(tokens(f"{hit.chunk.title} {hit.chunk.text}"))
         total = sum(self.idf(t) for t in terms)
         return sum(self.idf(t) for t in terms & found) / total if total else 0.0
+
+    def unseen_share(self, question: str, vocabulary: frozenset[str]) -> float:
+        """Share of the question's idf-weighted terms that no indexed chunk contains."""
+        weights = {t: self.idf(t) for t in self.topic_terms(question)}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t not in vocabulary) / total if total else 0.0
 
     def evidence(self, question: str, hits: list[Hit], mode: str, filters: Filters | None = None) -> list[Evidence]:
         """Every usable sentence of the hits, scored (best first); sentences about other years than asked rank lower."""

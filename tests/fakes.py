@@ -9,6 +9,10 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.text import tokens
 
+FAKE_CALIBRATION = {"min_dense": 0.2, "sure_dense": 0.5, "max_unseen": 0.65}
+"""Refusal thresholds for the bucket embedder: its cosines and tiny test corpora sit far below the real
+model's, whose thresholds (assistant.settings) were set on the gold set."""
+
 
 class BucketEmbeddings(Embeddings):
     """Hashes each stemmed word into one of `dim` buckets: texts sharing words are close."""

@@ -19,6 +19,7 @@ from assistant.service import Assistant
 from ingest.pipeline import ingest_corpus
 from ingest.store import DONE, Store
 from paperfactory import make_minutes, make_report
+from fakes import FAKE_CALIBRATION
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def assistant(settings, fake_embeddings):
     )
     store = Store.from_settings(settings)
     assert not ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings).failed
-    return Assistant(settings.model_copy(update={"min_dense": 0.2}), store=store, embeddings=fake_embeddings)
+    return Assistant(settings.model_copy(update=FAKE_CALIBRATION), store=store, embeddings=fake_embeddings)
 
 
 @pytest.fixture

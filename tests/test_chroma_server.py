@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from paperfactory import make_minutes, make_report
+from fakes import FAKE_CALIBRATION
 
 pytestmark = pytest.mark.server
 
@@ -94,7 +95,7 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_url, tmp_path, fake_embed
     assert report.papers == 2 and not report.failed
     assert not (tmp_path / "unused-local-index").exists(), "the embedded client was used instead of the server"
 
-    assistant = Assistant(settings.model_copy(update={"min_dense": 0.2}), store=store, embeddings=fake_embeddings)
+    assistant = Assistant(settings.model_copy(update=FAKE_CALIBRATION), store=store, embeddings=fake_embeddings)
     answer = assistant.ask("How much had social value commitments grown to by March 2024?")
     assert answer.answered, answer.answer
     assert answer.citations

@@ -13,6 +13,7 @@ from ingest.pipeline import ingest_corpus
 from ingest.records import Chunk
 from ingest.store import Store
 from paperfactory import make_minutes, make_report
+from fakes import FAKE_CALIBRATION
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def assistant(settings, fake_embeddings):
         ],
     )
     # Small chunks, so that the list runs on into the next chunk of the same item.
-    settings = settings.model_copy(update={"chunk_chars": 220, "min_dense": 0.2})
+    settings = settings.model_copy(update={"chunk_chars": 220, **FAKE_CALIBRATION})
     store = Store.from_settings(settings)
     assert not ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings).failed
     return Assistant(settings, store=store, embeddings=fake_embeddings)

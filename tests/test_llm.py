@@ -15,6 +15,7 @@ from assistant.service import Assistant
 from ingest.pipeline import ingest_corpus
 from ingest.store import Store
 from paperfactory import make_report
+from fakes import FAKE_CALIBRATION
 
 pytestmark = pytest.mark.server
 
@@ -85,7 +86,7 @@ def index(settings, fake_embeddings):
 
 
 def _assistant(settings, store, embeddings, url):
-    llm_settings = settings.model_copy(update={"llm_base_url": url, "llm_model": "scripted", "llm_timeout": 5.0, "min_dense": 0.2})
+    llm_settings = settings.model_copy(update={"llm_base_url": url, "llm_model": "scripted", "llm_timeout": 5.0, **FAKE_CALIBRATION})
     return Assistant(llm_settings, store=store, embeddings=embeddings)
 
 

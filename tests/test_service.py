@@ -11,6 +11,7 @@ from assistant.service import Assistant, detect_mode
 from ingest.pipeline import ingest_corpus
 from ingest.store import Store
 from paperfactory import make_minutes, make_report
+from fakes import FAKE_CALIBRATION
 
 ROTHERHAM = "Rotherham Metropolitan Borough Council"
 
@@ -52,7 +53,7 @@ def assistant(settings, fake_embeddings):
     store = Store.from_settings(settings)
     report = ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings)
     assert not report.failed
-    return Assistant(settings.model_copy(update={"min_dense": 0.2}), store=store, embeddings=fake_embeddings)
+    return Assistant(settings.model_copy(update=FAKE_CALIBRATION), store=store, embeddings=fake_embeddings)
 
 
 def _meetings(answer):
