@@ -26,6 +26,8 @@ SERIES: tuple[tuple[str, re.Pattern], ...] = (
     ("Commitments secured", re.compile(r"\bcommit(?:ments?|ted)\b|\bsecured\b|\bpledged\b", re.I)),
 )
 AMOUNT = re.compile(r"£\s?(\d{1,4}(?:,\d{3})*(?:\.\d+)?)\s?(million|m\b|bn\b|billion|k\b)?", re.I)
+# "not £113m", "rather than £113m": an amount the sentence says is wrong.
+NEGATED = re.compile(r"\b(?:not|rather than|instead of)\s+(?:more than\s+|over\s+)?$", re.I)
 # A clause ends at ";", at ", and"/" and", or at "while": each series keyword owns the amounts of its clause.
 CLAUSE = re.compile(r";|,\s+(?:and|while|whereas)\s+|\s+while\s+|\s+and\s+(?=[a-z ]{0,40}(?:deliver|local|commit|secured|validated))", re.I)
 # Amounts below this (in £m) are contract thresholds and rates, not programme totals.
@@ -62,30 +64,46 @@ def millions(number: str, unit: str | None) -> float:
     return value / 1_000_000
 
 
-def _clause_points(sentence: str) -> list[tuple[str, float]]:
-    """(series, £m) for each series keyword and the last amount in its clause ("from £4m to £8m" -> 8)."""
+def _clause_points(sentence: str) -> tuple[list[tuple[str, float]], set[float]]:
+    """(series, £m) stated in a sentence, and the amounts it says are wrong ("£13m, not £113m").
+
+    Each amount belongs to the nearest series keyword of its clause (one before it preferred), and
+    each series takes the last amount of the clause ("from £4m to £8m" -> 8).
+    """
     found: list[tuple[str, float]] = []
+    rejected: set[float] = set()
     for clause in CLAUSE.split(sentence):
-        amounts = [millions(m.group(1), m.group(2)) for m in AMOUNT.finditer(clause)]
-        amounts = [a for a in amounts if a >= MIN_MILLIONS]
-        if not amounts:
-            continue
-        for series, pattern in SERIES:
-            if pattern.search(clause):
-                found.append((series, amounts[-1]))
-                break
-    return found
+        keywords = [(m.start(), m.end(), series) for series, pattern in SERIES for m in pattern.finditer(clause)]
+        last: dict[str, float] = {}
+        for amount in AMOUNT.finditer(clause):
+            value = millions(amount.group(1), amount.group(2))
+            if NEGATED.search(clause[: amount.start()]):
+                rejected.add(round(value, 3))
+                continue
+            if value < MIN_MILLIONS or not keywords:
+                continue
+            # Distance to each keyword; one that follows the amount counts half as close again.
+            nearest = min(
+                keywords,
+                key=lambda k: amount.start() - k[1] if k[1] <= amount.start() else 1.5 * (k[0] - amount.end()),
+            )
+            last[nearest[2]] = value
+        found += list(last.items())
+    return found, rejected
 
 
 def figure_points(chunks: Iterable[Chunk], page_texts: Callable[[str], list[str]]) -> list[FigurePoint]:
     """The recurring figures of these chunks: one point per (series, meeting), in date order."""
     candidates: dict[tuple[str, str, str], list[FigurePoint]] = {}
+    corrected: dict[str, set[float]] = {}
     for chunk in chunks:
         if not chunk.meeting_date:
             continue
         for start, end in sentence_spans(chunk.text):
             sentence = squash(chunk.text[start:end])
-            for series, value in _clause_points(sentence):
+            points, rejected = _clause_points(sentence)
+            corrected.setdefault(chunk.meeting_date, set()).update(rejected)
+            for series, value in points:
                 point = FigurePoint(
                     series=series, meeting_date=chunk.meeting_date, committee=chunk.committee, item=chunk.item,
                     title=chunk.title, value_m=round(value, 3), quote=sentence, source=chunk.source,
@@ -94,7 +112,10 @@ def figure_points(chunks: Iterable[Chunk], page_texts: Callable[[str], list[str]
                 candidates.setdefault((series, chunk.meeting_date, chunk.committee), []).append(point)
     points: list[FigurePoint] = []
     for key in sorted(candidates, key=lambda k: (k[1], k[0], k[2])):
-        group = candidates[key]
+        # A figure the meeting's own papers correct ("£13m, not £113m") is no point of the chart.
+        group = [p for p in candidates[key] if p.value_m not in corrected.get(key[1], set())]
+        if not group:
+            continue
         # The amount stated most often at the meeting; ties go to the larger (the headline total).
         counts = Counter(p.value_m for p in group)
         value = max(counts, key=lambda v: (counts[v], v))
