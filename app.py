@@ -48,6 +48,19 @@ EXAMPLES = [
 ]
 CITE = re.compile(r"\[(\d{1,3})\]")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+# Fixed colours, named in the chart's caption too: the legend alone is easy to miss.
+SERIES_COLOURS = {"Commitments secured": "#1f5fa8", "Value delivered": "#e07b00", "Local spend": "#2a8a3e"}
+SERIES_COLOUR_NAMES = {"Commitments secured": "blue", "Value delivered": "orange", "Local spend": "green"}
+CHAT_LABEL = "Conversation with the council papers assistant"
+# Gradio names every chat log "chatbot conversation"; screen readers should hear what this one is.
+JS = """
+() => {
+  const name = () => document.querySelectorAll('#chat [aria-label="chatbot conversation"]')
+    .forEach((log) => log.setAttribute("aria-label", "%s"));
+  new MutationObserver(name).observe(document.body, { subtree: true, childList: true });
+  name();
+}
+""" % CHAT_LABEL
 CSS = """
 #sources blockquote { margin: 0.25rem 0 0.75rem; }
 @media (max-width: 480px) { .gradio-container { padding: 4px !important; } }
@@ -148,16 +161,21 @@ def link_citations(answer: Answer) -> str:
 
 
 def source_cards(answer: Answer) -> str:
-    """The sources of an answer: meeting, item, title, type, page and the quote, each linked."""
+    """The sources of an answer, one card per paper page: meeting, item, title, type, page, then each quote."""
     if not answer.citations:
         return ""
-    cards = ["### Sources"]
+    pages: dict[tuple[str, int], list] = {}
     for c in answer.citations:
+        pages.setdefault((c.source, c.page), []).append(c)
+    cards = ["### Sources"]
+    for (source, page), cited in pages.items():
+        c = cited[0]
         item = f" · item {c.item}" if c.item else ""
+        quotes = "\n".join(f"> **[{x.key}]** {x.quote}  " for x in cited)
         cards.append(
-            f"**[{c.key}] {c.committee} · {long_date(c.meeting_date) or 'undated'}{item} — {c.title}**  \n"
-            f"{c.council} · {c.doc_type} · page {c.page} · [open the PDF at page {c.page}]({paper_url(c.source, c.page)})\n\n"
-            f"> {c.quote}\n"
+            f"**{c.committee} · {long_date(c.meeting_date) or 'undated'}{item} — {c.title}**  \n"
+            f"{c.council} · {c.doc_type} · page {page} · [open the PDF at page {page}]({paper_url(source, page)})\n\n"
+            f"{quotes}\n"
         )
     return "\n".join(cards)
 
@@ -267,15 +285,15 @@ class App:
 
     # timeline -------------------------------------------------------------------------------
 
-    def timeline(self, topic: str, councils, committees, year_from, year_to) -> tuple:
+    def timeline(self, topic: str, councils) -> tuple:
         """Events table, figures chart and table, CSV file and a status line for a topic."""
         import pandas as pd
 
         empty_events = pd.DataFrame(columns=["Date", "Committee", "Item", "Title", "What was decided or reported", "Source"])
-        empty_points = pd.DataFrame(columns=["Series", "Date", "Committee", "£ million", "Source"])
+        empty_points = pd.DataFrame(columns=["Series", "Date", "Committee", "£m", "Source"])
         plot_empty = pd.DataFrame({"meeting": pd.to_datetime([]), "value_m": [], "series": []})
         try:
-            filters = self.chosen_filters(councils, committees, year_from, year_to)
+            filters = explicit_filters(councils=tuple(councils or ()))
             answer = self.assistant.timeline(topic, filters=filters)
             if not answer.answered:
                 return empty_events, plot_empty, empty_points, gr.update(visible=False), answer.answer
@@ -342,7 +360,7 @@ class App:
         try:
             paths = [Path(f if isinstance(f, str) else getattr(f, "name", "")) for f in (files or [])]
             if not paths:
-                return "Choose one or more PDF files first.", self.documents(), *self.filter_choices()
+                return "Choose one or more PDF files first.", self.documents(), gr.update(), *self.filter_choices()
             accepted: list[tuple[Path, str]] = []
             for path in paths:
                 reason = check_upload(path, self.settings)
@@ -366,10 +384,10 @@ class App:
                         results.append(f"- ✗ **{stored.name}**: {failed[source].split(': ', 1)[-1]}")
                     else:
                         results.append(f"- ✓ **{stored.name}** is in the index.")
-            return "\n".join(results), self.documents(), *self.filter_choices()
+            return "\n".join(results), self.documents(), None, *self.filter_choices()
         except Exception:
             log.exception("upload failed")
-            return ERROR, self.documents(), *self.filter_choices()
+            return ERROR, self.documents(), gr.update(), *self.filter_choices()
 
     def ingest(self, accepted: list[tuple[Path, str]], step):
         """Ingest stored uploads into the assistant's own index."""
@@ -383,7 +401,10 @@ class App:
     def filter_choices(self) -> tuple:
         """Updated choices of the filter controls (after an upload)."""
         councils, committees, years = self.choices()
-        return gr.update(choices=councils), gr.update(choices=committees), gr.update(choices=years), gr.update(choices=years)
+        return (
+            gr.update(choices=councils), gr.update(choices=committees), gr.update(choices=years), gr.update(choices=years),
+            gr.update(choices=councils),
+        )
 
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
@@ -398,55 +419,68 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         )
         with gr.Tab("Chat", id="chat"):
             with gr.Row(equal_height=False):
+                # Mode and filters first: beside the chat on a wide screen, above it on a phone.
+                with gr.Column(scale=1, min_width=240):
+                    with gr.Accordion("Mode and filters", open=True):
+                        mode = gr.Radio(
+                            [AUTO, *MODES], value=AUTO, label="Mode",
+                            info="auto picks from the question: commitments, timeline or draft.", elem_id="mode",
+                        )
+                        council = gr.Dropdown(councils, multiselect=True, label="Council", elem_id="council")
+                        committee = gr.Dropdown(committees, multiselect=True, label="Committee", elem_id="committee")
+                        with gr.Row():
+                            year_from = gr.Dropdown(years, value=ANY, label="From year", min_width=100, elem_id="year-from")
+                            year_to = gr.Dropdown(years, value=ANY, label="To year", min_width=100, elem_id="year-to")
+                        status = gr.Markdown(app.filter_status([], [], ANY, ANY), elem_id="filter-status")
                 with gr.Column(scale=3, min_width=300):
                     chatbot = gr.Chatbot(
-                        label="Conversation with the council papers assistant",
-                        elem_id="chat",
-                        height=520,
-                        buttons=["copy", "copy_all"],
-                        feedback_options=None,
+                        label=CHAT_LABEL, show_label=False, elem_id="chat", height=520,
+                        buttons=["copy", "copy_all"], feedback_options=None,
                         placeholder="Ask a question about the committee papers, or pick an example below.",
                     )
                     with gr.Row():
                         question = gr.Textbox(
-                            label="Your question", placeholder="e.g. What did we commit to on social value in 2022?",
-                            scale=5, min_width=200, elem_id="question", max_lines=4,
+                            label="Your question", placeholder="e.g. What did we commit to in 2022?",
+                            scale=5, min_width=180, elem_id="question", max_lines=4,
                         )
-                        ask = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
+                        ask = gr.Button("Ask", variant="primary", scale=1, min_width=70, elem_id="ask")
+                    with gr.Row():
+                        download = gr.DownloadButton("Download answer as Markdown", visible=False, elem_id="download-md", size="sm")
+                        clear = gr.Button("New conversation", size="sm", variant="secondary")
                     gr.Examples(
                         examples=[[q] for _, q in EXAMPLES], inputs=[question],
                         example_labels=[f"{who}: {q}" for who, q in EXAMPLES], label="Examples",
                     )
                     sources = gr.Markdown(elem_id="sources", label="Sources")
-                    with gr.Row():
-                        download = gr.DownloadButton("Download answer as Markdown", visible=False, elem_id="download-md", size="sm")
-                        clear = gr.Button("New conversation", size="sm", variant="secondary")
-                with gr.Column(scale=1, min_width=240):
-                    mode = gr.Radio(
-                        [AUTO, *MODES], value=AUTO, label="Mode",
-                        info="auto picks from the question: commitments, timeline or draft.", elem_id="mode",
-                    )
-                    council = gr.Dropdown(councils, multiselect=True, label="Council", elem_id="council")
-                    committee = gr.Dropdown(committees, multiselect=True, label="Committee", elem_id="committee")
-                    with gr.Row():
-                        year_from = gr.Dropdown(years, value=ANY, label="From year", min_width=100, elem_id="year-from")
-                        year_to = gr.Dropdown(years, value=ANY, label="To year", min_width=100, elem_id="year-to")
-                    status = gr.Markdown(app.filter_status([], [], ANY, ANY), elem_id="filter-status")
         with gr.Tab("Timeline", id="timeline") as timeline_tab:
             with gr.Row():
-                topic = gr.Textbox(value="social value", label="Topic", scale=4, min_width=200)
+                topic = gr.Textbox(value="social value", label="Topic", scale=3, min_width=200)
+                timeline_council = gr.Dropdown(councils, multiselect=True, label="Council", scale=2, min_width=200, elem_id="timeline-council")
                 show = gr.Button("Show timeline", variant="primary", scale=1, min_width=120)
             timeline_status = gr.Markdown()
-            events = gr.Dataframe(label="Meetings in date order", datatype=["str", "str", "str", "str", "str", "markdown"], wrap=True, interactive=False, max_height=420)
-            plot = gr.LinePlot(x="meeting", y="value_m", color="series", label="Figures that recur across years (£ million)", x_title="Meeting", y_title="£ million", height=320)
-            points = gr.Dataframe(label="Each point of the chart and the page it comes from", datatype=["str", "str", "str", "number", "markdown"], wrap=True, interactive=False)
+            events = gr.Dataframe(
+                label="Meetings in date order", datatype=["str", "str", "str", "str", "str", "markdown"], wrap=True,
+                interactive=False, max_height=480, column_widths=["9%", "15%", "5%", "14%", "41%", "16%"],
+            )
+            plot = gr.ScatterPlot(
+                x="meeting", y="value_m", color="series", label="Figures that recur across years (£ million)",
+                x_title="Meeting", y_title="£ million", height=400, x_axis_format="%b %Y", color_title="Series",
+                color_map=SERIES_COLOURS, caption=" · ".join(f"{name}: {colour}" for name, colour in SERIES_COLOUR_NAMES.items()),
+            )
+            points = gr.Dataframe(
+                label="Each point of the chart and the page it comes from", datatype=["str", "str", "str", "number", "markdown"],
+                wrap=True, interactive=False, column_widths=["16%", "10%", "22%", "7%", "45%"],
+            )
             timeline_csv = gr.DownloadButton("Download timeline as CSV", visible=False, size="sm", elem_id="download-csv")
         with gr.Tab("Documents", id="documents") as documents_tab:
             gr.Markdown("Every paper in the index. Add PDFs below: each is checked, added to the index and listed here.")
             uploads = gr.File(label="PDFs to add", file_count="multiple", file_types=[".pdf"], elem_id="upload")
             add = gr.Button("Add to the index", variant="primary", elem_id="add")
             upload_result = gr.Markdown(elem_id="upload-result")
-            table = gr.Dataframe(app.documents, label="Papers in the index", datatype=["str"] * 8 + ["markdown"], wrap=True, interactive=False, max_height=600)
+            table = gr.Dataframe(
+                app.documents, label="Papers in the index", datatype=["str"] * 8 + ["markdown"], wrap=True, interactive=False,
+                max_height=600, column_widths=["12%", "14%", "8%", "6%", "16%", "20%", "5%", "5%", "14%"],
+            )
 
         filter_inputs = [council, committee, year_from, year_to]
         chat_outputs = [chatbot, question, sources, download]
@@ -455,13 +489,14 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         clear.click(lambda: ([], "", gr.update(value=None, visible=False)), None, [chatbot, sources, download], api_name=False)
         for control in filter_inputs:
             control.change(app.filter_status, filter_inputs, status, api_name=False, queue=False)
+        timeline_inputs = [topic, timeline_council]
         timeline_outputs = [events, plot, points, timeline_csv, timeline_status]
-        show.click(app.timeline, [topic, *filter_inputs], timeline_outputs, api_name="timeline", concurrency_limit=4)
-        topic.submit(app.timeline, [topic, *filter_inputs], timeline_outputs, api_name=False, concurrency_limit=4)
-        timeline_tab.select(app.timeline, [topic, *filter_inputs], timeline_outputs, api_name=False, concurrency_limit=4)
+        show.click(app.timeline, timeline_inputs, timeline_outputs, api_name="timeline", concurrency_limit=4)
+        topic.submit(app.timeline, timeline_inputs, timeline_outputs, api_name=False, concurrency_limit=4)
+        timeline_tab.select(app.timeline, timeline_inputs, timeline_outputs, api_name=False, concurrency_limit=4)
         documents_tab.select(app.documents, None, table, api_name=False)
         add.click(
-            app.upload, [uploads], [upload_result, table, council, committee, year_from, year_to],
+            app.upload, [uploads], [upload_result, table, uploads, council, committee, year_from, year_to, timeline_council],
             api_name="upload", concurrency_limit=1, concurrency_id="ingest",
         )
     demo.queue(default_concurrency_limit=8)
@@ -481,7 +516,7 @@ def create_server(assistant: Assistant, settings: Settings) -> FastAPI:
 
     return gr.mount_gradio_app(
         server, build_app(assistant, settings), path="", show_error=False,
-        max_file_size=settings.upload_max_bytes, footer_links=[], css=CSS,
+        max_file_size=settings.upload_max_bytes, footer_links=[], css=CSS, js=JS,
         server_name=settings.host, server_port=settings.port,
     )
 

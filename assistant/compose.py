@@ -158,8 +158,10 @@ class Composer:
                 if mode == "commitments":
                     score += 0.35 if RESOLUTION.search(text) else 0.1 if DECISION.search(text) else 0.0
                     score -= 0.2 if HEDGE.search(text) else 0.0
-                elif mode == "timeline" and DECISION.search(text):
-                    score += 0.3
+                elif mode == "timeline":
+                    score += 0.35 if RESOLUTION.search(text) else 0.15 if DECISION.search(text) else 0.0
+                    # A timeline line has room for one sentence: one that only opens a list says nothing.
+                    score -= 0.3 if text.endswith(":") or LIST_ENTRY.match(text) else 0.0
                 if mode == "timeline" and FIGURE.search(text):
                     score += 0.1
                 if mode == "draft" and chunk.doc_type in ("report", "appendix"):
@@ -289,10 +291,13 @@ class Composer:
         if not hits:
             return None
         top_dense = max(h.dense for h in hits)
+        topic = self.topic_terms(question)
+        # A meeting belongs on the timeline when it took an item on the topic ("Social Value Annual
+        # Report" for "social value") or its papers come close to the question in meaning.
         relevant = {
             meeting_key(h.chunk)
             for rank, h in enumerate(hits)
-            if h.chunk.meeting_date and (h.dense >= top_dense - 0.15 or rank < 3)
+            if h.chunk.meeting_date and (topic <= set(tokens(h.chunk.title)) or h.dense >= top_dense - 0.15 or rank < 3)
         }
         best: dict[tuple, list[Evidence]] = {}
         for candidate in candidates:

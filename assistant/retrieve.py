@@ -146,20 +146,20 @@ class Retriever:
             vector = self.embeddings.embed_query(query)
             timings["embed_ms"] = (time.perf_counter() - started) * 1000
             started = time.perf_counter()
-            dense = self._dense(vector, filters, keyword)
+            dense = self._dense(vector, filters, keyword, max(self.fetch_k, k))
             timings["dense_ms"] = (time.perf_counter() - started) * 1000
         if method in ("hybrid", "bm25"):
             started = time.perf_counter()
-            lexical = keyword.search(query, self.fetch_k, filters)
+            lexical = keyword.search(query, max(self.fetch_k, k), filters)
             timings["keyword_ms"] = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
         hits = self._fuse(dense, lexical, keyword, method)[:k]
         timings["fusion_ms"] = (time.perf_counter() - started) * 1000
         return Retrieval(hits=hits, timings_ms=timings)
 
-    def _dense(self, vector: list[float], filters: Filters, keyword: KeywordIndex) -> list[tuple[int, float]]:
+    def _dense(self, vector: list[float], filters: Filters, keyword: KeywordIndex, fetch_k: int) -> list[tuple[int, float]]:
         found = self.vector_store.similarity_search_by_vector_with_relevance_scores(
-            vector, k=self.fetch_k, filter=filters.where()
+            vector, k=fetch_k, filter=filters.where()
         )
         out = []
         for document, distance in found:

@@ -160,7 +160,8 @@ class Assistant:
         notice = self.unmatched(applied)
         if notice:
             return Answer(question=question, answered=False, answer=notice, mode=mode, filters=applied)
-        k = {"timeline": 30, "draft": 16, "commitments": 12}.get(mode, self.settings.top_k)
+        # A timeline wants every meeting on the topic, so it draws on many more chunks.
+        k = {"timeline": 80, "draft": 16, "commitments": 12}.get(mode, self.settings.top_k)
         query = standalone
         if mode == "commitments":
             query = f"{standalone} recommendations resolved priorities agreed"

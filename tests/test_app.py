@@ -150,7 +150,7 @@ def test_errors_reach_the_page_as_one_plain_sentence(ui, monkeypatch):
     chat, *_ = _last(ui.respond("Anything?", [], "auto", [], [], "Any", "Any"))
     assert chat[-1]["content"] == ERROR
     monkeypatch.setattr(ui.assistant, "timeline", broken)
-    assert ui.timeline("social value", [], [], "Any", "Any")[-1] == ERROR
+    assert ui.timeline("social value", [])[-1] == ERROR
 
 
 def test_link_citations_leaves_unknown_keys_alone(ui):
@@ -163,11 +163,11 @@ def test_link_citations_leaves_unknown_keys_alone(ui):
 
 
 def test_timeline_tab_has_meetings_in_order_figures_and_csv(ui):
-    events, plot, points, csv_file, status = ui.timeline("social value", [], [], "Any", "Any")
+    events, plot, points, csv_file, status = ui.timeline("social value", [])
     dates = list(events["Date"])
     assert dates == sorted(dates) and "2022-03-28" in dates and "2024-03-18" in dates
     assert all("](/papers/corpus/" in link for link in events["Source"])
-    series = {(row["Series"], row["£ million"]) for _, row in points.iterrows()}
+    series = {(row["Series"], row["£m"]) for _, row in points.iterrows()}
     assert ("Commitments secured", 27.8) in series and ("Value delivered", 8.0) in series
     assert len(plot) == len(points)
     text = Path(csv_file["value"]).read_text(encoding="utf-8")
