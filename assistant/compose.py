@@ -44,6 +44,7 @@ MODE_WORDS = set(
 ) - set(tokens("social value"))
 # Lines of a cover block ("Meeting date: Monday 28 March 2022") are metadata, not evidence.
 COVER_LINE = re.compile(r"^[A-Z][A-Za-z ()/]{1,40}:\s")
+COVER_LABEL = re.compile(r"(?:^|\s)(?:Report (?:title|of|author)|Agenda item|Meeting date|Committee|Cabinet portfolio|Strategic directorate|Wards affected|Key decision):\s")
 # Lists of appendices and background papers name documents; they say nothing.
 LISTING = re.compile(r"^(?:Appendix \w{1,4}\b|Appendices\b|Background papers\b)", re.I)
 # Procedural items every meeting has; their decisions are never what a question is about.
@@ -136,6 +137,7 @@ class Composer:
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
         wants_figure, wants_when, wants_who = (bool(p.search(question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO))
+        top_dense = max((h.dense for h in hits), default=0.0)
         out: list[Evidence] = []
         for rank, hit in enumerate(hits):
             chunk = hit.chunk
@@ -143,12 +145,18 @@ class Composer:
             for start, end in sentence_spans(chunk.text):
                 text = squash(chunk.text[start:end])
                 words = len(text.split())
-                if words < 5 or len(text) > 600 or (words < 12 and COVER_LINE.match(text)) or LISTING.match(text):
+                if words < 5 or len(text) > 600 or LISTING.match(text):
+                    continue
+                # Cover-block lines ("Report of: Assistant Chief Executive") answer "who" and nothing else.
+                if COVER_LINE.match(text) and (words < 12 or len(COVER_LABEL.findall(text)) > 1) and not wants_who:
                     continue
                 sentence_terms = frozenset(tokens(text))
                 lexical = sum(w for t, w in weight.items() if t in sentence_terms) / total
                 context = sum(w for t, w in weight.items() if t in title_terms and t not in sentence_terms) / total
-                score = 0.55 * lexical + 0.1 * context + 0.35 / (1 + 0.25 * rank)
+                # The chunk's standing: its rank, or its closeness in meaning when that says more (the
+                # chunks of one paper rank in a row but are all about as close).
+                prior = max(1 / (1 + 0.25 * rank), (hit.dense / top_dense) ** 4 if top_dense > 0 else 0.0)
+                score = 0.55 * lexical + 0.1 * context + 0.35 * prior
                 if wants_figure and FIGURE.search(text):
                     score += 0.25
                 if wants_when and DATE_WORDS.search(text):

@@ -48,7 +48,16 @@ _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 FINANCIAL_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*(\d\d)\b(?![-/]\d)")
 FULL_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"\s+((?:19|20)\d\d)\b", re.I)
 MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s+((?:19|20)\d\d)\b", re.I)
-YEAR_RANGE = re.compile(r"\b(?:between|from)\s+((?:19|20)\d\d)\s+(?:and|to|until)\s+((?:19|20)\d\d)\b", re.I)
+YEAR_RANGE = re.compile(
+    r"\b(?:(?:between|from)\s+((?:19|20)\d\d)\s+(?:and|to|until)|((?:19|20)\d\d)\s+(?:and|&))\s+((?:19|20)\d\d)\b", re.I
+)
+# "from April 2023", "with effect from 1 April 2023": when something takes effect, not when a meeting was.
+EFFECTIVE_DATE = re.compile(
+    r"\b(?:from|with effect from|starting|effective|until|till)\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?$", re.I
+)
+# "the 2024/25 annual report": a report on a year comes during it or in the months after it.
+REPORT_ON_YEAR = re.compile(r"\s+(?:social value\s+)?(?:annual\s+)?(?:report|accounts|outturn|statement)\b", re.I)
+REPORT_LAG_MONTHS = 6
 SINCE_YEAR = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\b", re.I)
 BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
@@ -109,20 +118,31 @@ def _committee_filter(question: str, catalogue: Catalogue) -> tuple[tuple[str, .
     return (), ""
 
 
+def _meeting_date(pattern: re.Pattern, question: str) -> re.Match | None:
+    """The first match of a date pattern that names when a meeting was, not when something took effect."""
+    for match in pattern.finditer(question):
+        if not EFFECTIVE_DATE.search(question[: match.start()]):
+            return match
+    return None
+
+
 def _date_filter(question: str) -> tuple[str, str, tuple[str, str] | None]:
     """(date_from, date_to, (facet, what was said)) for the first date expression found."""
     if match := YEAR_RANGE.search(question):
-        a, b = sorted((int(match.group(1)), int(match.group(2))))
+        a, b = sorted((int(match.group(1) or match.group(2)), int(match.group(3))))
         return f"{a}-01-01", f"{b}-12-31", ("years", match.group(0))
     if match := FINANCIAL_YEAR.search(question):
         start = int(match.group(1))
         if (start + 1) % 100 == int(match.group(2)):
-            return f"{start}-04-01", f"{start + 1}-03-31", ("financial_year", f"{start}/{match.group(2)}")
-    if match := FULL_DATE.search(question):
+            end = f"{start + 1}-03-31"
+            if REPORT_ON_YEAR.match(question[match.end() :]):
+                end = f"{start + 1}-{3 + REPORT_LAG_MONTHS:02d}-{calendar.monthrange(start + 1, 3 + REPORT_LAG_MONTHS)[1]}"
+            return f"{start}-04-01", end, ("financial_year", f"{start}/{match.group(2)}")
+    if match := _meeting_date(FULL_DATE, question):
         month = MONTHS[match.group(2).lower()]
         iso = f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"
         return iso, iso, ("date", match.group(0))
-    if match := MONTH_YEAR.search(question):
+    if match := _meeting_date(MONTH_YEAR, question):
         year, month = int(match.group(2)), MONTHS[match.group(1).lower()]
         last = calendar.monthrange(year, month)[1]
         return f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last}", ("month", match.group(0))

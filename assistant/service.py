@@ -31,7 +31,15 @@ MODE_CUES = (
             re.I,
         ),
     ),
-    ("commitments", re.compile(r"\bcommit|\bpromis|\bpledg|\bpriorities\b|\bwhat did (?:we|the council|cabinet) (?:agree|decide)\b|\bdecisions?\b", re.I)),
+    # "What did we commit to", not "the total of commitments" (a figure, answered plainly).
+    (
+        "commitments",
+        re.compile(
+            r"\bcommit(?:ted|ting)? to\b|\bwhat (?:did|has|have) .{0,30}\bcommit\b|\bpromis|\bpledg|\bpriorities\b|"
+            r"\bwhat did (?:we|the council|cabinet|the board|osmb|scrutiny) (?:agree|decide)\b|\bdecisions?\b",
+            re.I,
+        ),
+    ),
 )
 FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|then|also)\b|\b(?:a|one|two) years? (?:later|earlier|before)\b|\bthe (?:next|previous|following|preceding) year\b", re.I)
 

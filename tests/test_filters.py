@@ -15,7 +15,14 @@ OSMB = "Overview and Scrutiny Management Board"
     ("question", "expected"),
     [
         ("What did we commit to on social value in 2022?", {"date_from": "2022-01-01", "date_to": "2022-12-31"}),
-        ("What did OSMB say about the 2021/22 report?", {"committee": [OSMB], "date_from": "2021-04-01", "date_to": "2022-03-31"}),
+        # A report on a financial year is taken during it or in the six months after it.
+        ("What did OSMB say about the 2021/22 report?", {"committee": [OSMB], "date_from": "2021-04-01", "date_to": "2022-09-30"}),
+        ("What were commitments in the 2024/25 annual report?", {"date_from": "2024-04-01", "date_to": "2025-09-30"}),
+        ("What was spent in 2021/22?", {"date_from": "2021-04-01", "date_to": "2022-03-31"}),
+        # When something takes effect is not when a meeting was; the year still narrows the papers.
+        ("What is the pay rate from April 2023?", {"date_from": "2023-01-01", "date_to": "2023-12-31"}),
+        ("What changes with effect from 1 April 2023?", {"date_from": "2023-01-01", "date_to": "2023-12-31"}),
+        ("Summarise our results in 2024 and 2025", {"date_from": "2024-01-01", "date_to": "2025-12-31"}),
         ("Social value in 2022-23", {"date_from": "2022-04-01", "date_to": "2023-03-31"}),
         ("What did the overview and scrutiny management board ask for?", {"committee": [OSMB]}),
         ("What did the Scrutiny Board say?", {"committee": [OSMB]}),
