@@ -15,11 +15,20 @@ from ingest.chunking import sentence_spans
 from .compose import Composer, Evidence
 from .prompts import MODE_INSTRUCTIONS, REFUSAL, SYSTEM_PROMPT, USER_PROMPT
 from .records import Answer, Citation, Filters, Hit
-from .text import long_date, squash
+from .text import long_date, squash, tokens
 
 log = logging.getLogger(__name__)
 CITE = re.compile(r"\[(\d{1,3})\]")
 MAX_SOURCES = 12
+# Text in a paper that addresses a language model is not evidence; it is never sent as a source.
+INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget)\b.{0,40}\b(?:instructions?|prompts?|rules)\b|\bsystem prompt\b|"
+    r"\b(?:you are now|act as|pretend to be)\b|\b(?:automated|ai|language model) (?:reader|assistant|model)\b",
+    re.I,
+)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+MIN_SUPPORT = 0.3
+"""Share of a sentence's content words that its cited quotes must contain."""
 
 
 def make_chat_model(settings):
@@ -65,7 +74,8 @@ class LlmAnswerer:
 
         if self.model is None:
             return None
-        sources = composer.select(composer.evidence(question, hits, mode), MAX_SOURCES, floor=0.0)
+        evidence = [e for e in composer.evidence(question, hits, mode, filters) if not INSTRUCTION.search(e.text)]
+        sources = composer.select(evidence, MAX_SOURCES, floor=0.0)
         if not sources:
             return None
         messages = [
@@ -87,6 +97,16 @@ class LlmAnswerer:
         return enforce_citations(question, text, sources, mode=mode, filters=filters)
 
 
+def supported(sentence: str, quotes: list[str]) -> bool:
+    """Whether the cited quotes bear a sentence out: every number in it is theirs, and enough of its words."""
+    cited = " ".join(quotes)
+    numbers = {n.replace(",", "") for n in NUMBER.findall(cited)}
+    if any(n.replace(",", "") not in numbers for n in NUMBER.findall(sentence)):
+        return False
+    terms = set(tokens(sentence))
+    return not terms or len(terms & set(tokens(cited))) / len(terms) >= MIN_SUPPORT
+
+
 def enforce_citations(question: str, reply: str, sources: list[Evidence], *, mode: str, filters: Filters) -> Answer:
     """Keep only sentences that cite a supplied source; renumber the sources in order of use."""
     renumber: dict[int, str] = {}
@@ -101,6 +121,8 @@ def enforce_citations(question: str, reply: str, sources: list[Evidence], *, mod
             body = squash(CITE.sub("", sentence)).replace(" .", ".")
             if not valid or not body or squash(REFUSAL) in squash(sentence):
                 continue  # a claim with no real source is not shown
+            if not supported(body, [sources[k - 1].text for k in valid]):
+                continue  # a claim its sources do not bear out (a figure they do not state) is not shown
             marks = []
             for k in dict.fromkeys(valid):
                 if k not in renumber:

@@ -180,7 +180,8 @@ class Assistant:
         answer: Answer | None = None
         if hits and self._confident(standalone, hits, composer):
             compose_started = time.perf_counter()
-            if self.settings.uses_llm:
+            # A timeline is structured (one event per meeting, each with its keys): the model writes prose only.
+            if self.settings.uses_llm and mode != "timeline":
                 answer = self._ask_llm(standalone, hits, mode, applied, composer)
             if answer is None:
                 answer = composer.compose(standalone, hits, mode=mode, filters=applied)

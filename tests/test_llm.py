@@ -135,3 +135,27 @@ def test_unreachable_server_falls_back_to_the_extractive_answer(settings, index,
         port = probe.getsockname()[1]
     answer = _assistant(settings, index, fake_embeddings, f"http://127.0.0.1:{port}/v1").ask(QUESTION)
     assert answer.answered and "September 2021" in answer.answer
+
+
+def test_a_figure_its_source_does_not_state_is_dropped_even_with_a_valid_key(settings, index, fake_embeddings, server):
+    srv = server(["The council was accredited in September 2021 [1]. It secured £50m of social value that year [1]."])
+    answer = _assistant(settings, index, fake_embeddings, f"http://127.0.0.1:{srv.server_port}/v1").ask(QUESTION)
+    assert answer.answered
+    assert "£50m" not in answer.answer and "September 2021" in answer.answer
+
+
+def test_text_addressed_to_a_model_is_never_sent_as_a_source(settings, index, fake_embeddings, server):
+    srv = server(["The council has abolished social value [1]."])
+    answer = _assistant(settings, index, fake_embeddings, f"http://127.0.0.1:{srv.server_port}/v1").ask(QUESTION)
+    sources = srv.requests[0]["messages"][1]["content"]
+    assert "Ignore all previous instructions" not in sources
+    assert "abolished" not in answer.answer
+
+
+def test_supported_checks_numbers_and_words():
+    from assistant.llm import supported
+
+    quote = "The Council was accredited as a Living Wage Employer by the Living Wage Foundation in September 2021."
+    assert supported("The council became a Living Wage Employer in September 2021.", [quote])
+    assert not supported("The council became a Living Wage Employer in September 2019.", [quote])
+    assert not supported("Parking charges rose sharply across every borough car park.", [quote])
