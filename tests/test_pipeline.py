@@ -194,3 +194,50 @@ def test_a_scanned_pdf_is_read_with_ocr_when_tesseract_is_installed(settings, fa
     assert (report.papers, report.failed) == (1, [])
     texts = " ".join(store.chunks.get(include=["documents"])["documents"]).lower()
     assert "accounting statements" in texts
+
+
+KILLED_RUN = """
+import os, signal, sys
+sys.path[:0] = [{tests!r}, {root!r}]
+from pathlib import Path
+from assistant.settings import Settings
+from fakes import BucketEmbeddings
+from ingest import store as store_module
+from ingest.pipeline import ingest_corpus
+
+settings = Settings(index_dir=Path({index!r}), root=Path({base!r}), corpus_dir={corpus!r})
+store = store_module.Store.from_settings(settings)
+store_module.WRITE_BATCH = 10
+real_upsert, calls = store.chunks.upsert, []
+
+def upsert_then_die(**kwargs):
+    calls.append(1)
+    real_upsert(**kwargs)
+    if len(calls) == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # no cleanup, no exception handler: the machine lost power
+
+store.chunks.upsert = upsert_then_die
+ingest_corpus(Path({corpus!r}), settings=settings, store=store, embeddings=BucketEmbeddings())
+"""
+
+
+def test_a_process_killed_with_sigkill_mid_ingest_is_repaired_by_the_next_run(settings, corpus, fake_embeddings, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    make_minutes(corpus / "big.pdf", items=[(str(n), f"ITEM NUMBER {n}", ["Words about procurement. " * 30]) for n in range(1, 40)])
+    clean_settings = settings.model_copy(update={"index_dir": tmp_path / "clean-index"})
+    clean = Store.from_settings(clean_settings)
+    ingest_corpus(corpus, settings=clean_settings, store=clean, embeddings=fake_embeddings)
+
+    tests = Path(__file__).resolve().parent
+    script = KILLED_RUN.format(tests=str(tests), root=str(tests.parent), index=str(settings.index_dir), base=str(settings.root), corpus=str(corpus))
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+
+    store = Store.from_settings(settings)  # a new process's view: reopened from disk
+    assert "pending" in {m["status"] for m in store.registry().values()}
+    report = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert not report.failed
+    assert _state(store) == _state(clean)
