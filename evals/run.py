@@ -338,7 +338,10 @@ def render_markdown(result: dict, *, command: str = "python -m evals") -> str:
         f"`{command}` — {result['cases']} cases ({result['answerable']} answerable, {result['unanswerable']} unanswerable), "
         f"dataset `{result.get('dataset', '')}`, index of `{result.get('corpus', 'corpus/')}` "
         f"({result.get('index', {}).get('papers', '?')} papers, {result.get('index', {}).get('chunks', '?')} chunks), "
-        f"model {result.get('model', 'all-MiniLM-L6-v2')}, extractive answers, run {result.get('finished', '')}.",
+        f"model {result.get('model', 'all-MiniLM-L6-v2')}, extractive answers, run {result.get('finished', '')} "
+        f"at commit {result.get('code', {}).get('commit', '?')}"
+        + (f" with uncommitted changes to {', '.join(result['code']['uncommitted'])}" if result.get("code", {}).get("uncommitted") else "")
+        + ".",
         "",
         "Retrieval is scored over meetings (the distinct meetings of the ranked chunks, in order); recall@5 is the share of",
         "the case's expected meetings in the top 5 (out of at most 5); meetings that only restate the answer are neutral.",
@@ -427,6 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "corpus": _relative(args.corpus),
         "index": {"dir": _relative(args.index_dir), "papers": len(papers), "chunks": sum(p.chunks for p in papers), "ingest": report_json(report)},
         "model": settings.model_name,
+        "code": code_version(),
         "seconds": round(time.perf_counter() - started, 1),
         "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
@@ -434,6 +438,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     write_results(result, args.out, command=command)
     print(render_markdown(result, command=command))
     return 0
+
+
+def code_version() -> dict:
+    """The commit evaluated, and which files of assistant/ and ingest/ differed from it (others may be mid-edit)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    changed = git("status", "--porcelain", "--", "assistant", "ingest", "corpus")
+    return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": [line[3:] for line in changed.splitlines()]}
 
 
 def report_json(report) -> dict:
