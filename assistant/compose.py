@@ -30,6 +30,13 @@ DECISION = re.compile(
     re.I | re.M,
 )
 ASKS_FIGURE = re.compile(r"\bhow (?:much|many)\b|\bfigures?\b|\bamount\b|\btotal\b|\bvalue of\b|£|\bper ?cent|\bpercentage\b|\bthreshold\b|\bweighting\b|\brate\b", re.I)
+ASKS_COUNT = re.compile(r"\bhow (?:much|many)\b", re.I)
+# A number that is not a year, or one in words: what a "how many" answer must contain.
+QUANTITY = re.compile(
+    r"£\s?\d|\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*\b|"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|dozen|half|doubled?|tripled?)\b",
+    re.I,
+)
 ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat date\b|\bwhich (?:meeting|year|month)\b", re.I)
 ASKS_WHO = re.compile(r"\bwho\b|\bwhich (?:committee|councillor|officer)\b", re.I)
 # Words that say what kind of answer is wanted, not what it is about.
@@ -104,6 +111,8 @@ class Composer:
         self.page_texts = page_texts
         self.idf = idf
         self.next_chunk = next_chunk
+        self.echoes: dict[int, list[Evidence]] = {}
+        """id(shown sentence) -> the same sentence at other meetings (filled by select)."""
 
     # -- evidence ------------------------------------------------------------------------------
 
@@ -192,10 +201,13 @@ class Composer:
             return False
         return squash(evidence.text) in squash(pages[evidence.page - 1])
 
-    def select(self, candidates: list[Evidence], limit: int, *, per_meeting: int = 99, floor: float = 0.45) -> list[Evidence]:
+    def select(
+        self, candidates: list[Evidence], limit: int, *, per_meeting: int = 99, per_council: int = 99, floor: float = 0.45
+    ) -> list[Evidence]:
         """The best sentences that say something new, verified against their pages."""
         chosen: list[Evidence] = []
         per: dict[tuple, int] = {}
+        councils: dict[str, int] = {}
         if not candidates:
             return chosen
         best = candidates[0].score
@@ -203,15 +215,35 @@ class Composer:
             if len(chosen) >= limit or candidate.score < floor * best:
                 break
             key = meeting_key(candidate.chunk)
-            if per.get(key, 0) >= per_meeting:
+            if per.get(key, 0) >= per_meeting or councils.get(candidate.chunk.council, 0) >= per_council:
                 continue
-            if any(_similar(candidate.terms, c.terms) for c in chosen):
+            twin = next((c for c in chosen if _similar(candidate.terms, c.terms)), None)
+            if twin is not None:
+                self._echo(twin, candidate)
                 continue
             if not self.verified(candidate):
                 continue
             chosen.append(candidate)
             per[key] = per.get(key, 0) + 1
+            councils[candidate.chunk.council] = councils.get(candidate.chunk.council, 0) + 1
         return chosen
+
+    def _echo(self, shown: Evidence, twin: Evidence) -> None:
+        """Keep a sentence that says the same at another meeting of the council as a second citation.
+
+        A report goes to scrutiny and then to Cabinet: "OSMB, 23 March and Cabinet, 28 March" is what a
+        reader wants to know, but not the same sentence twice.
+        """
+        echoes = self.echoes.setdefault(id(shown), [])
+        meetings = {meeting_key(shown.chunk)} | {meeting_key(e.chunk) for e in echoes}
+        if len(echoes) < 2 and meeting_key(twin.chunk) not in meetings and twin.chunk.council == shown.chunk.council:
+            if self.verified(twin):
+                echoes.append(twin)
+
+    def _cite(self, evidence: Evidence, citations: "Citations") -> str:
+        """The citation marks of a shown sentence: its own, then those of its echoes at other meetings."""
+        keys = [citations.add(evidence)] + [citations.add(e) for e in self.echoes.get(id(evidence), [])]
+        return "".join(f"[{key}]" for key in keys)
 
     def list_entries(self, lead: Evidence) -> list[Evidence]:
         """The verified entries of the list a sentence ending ":" opens ("the priorities for 2022 are:" (a)...(f))."""
@@ -246,13 +278,17 @@ class Composer:
         if mode == "timeline":
             return self._timeline(question, hits, candidates, filters)
         limit = MAX_SENTENCES[mode]
-        chosen = self.select(candidates, limit, per_meeting=2 if mode == "draft" else 99)
+        # A question about several councils gets each its share of the answer.
+        share = -(-limit // len(filters.councils)) if len(filters.councils) > 1 else 99
+        chosen = self.select(candidates, limit, per_meeting=2 if mode == "draft" else 99, per_council=share)
         if not chosen:
             return None
+        if mode == "answer" and ASKS_COUNT.search(question) and not any(QUANTITY.search(e.display) for e in chosen):
+            return None  # "how many ...?" and not one number in the evidence: the papers do not say
         citations = Citations()
         if mode == "draft":
             ordered = sorted(chosen, key=lambda e: (e.chunk.meeting_date, e.chunk.source, e.chunk.ordinal))
-            paragraph = " ".join(f"{e.display} [{citations.add(e)}]" for e in ordered)
+            paragraph = " ".join(f"{e.display} {self._cite(e, citations)}" for e in ordered)
             references = "\n".join(f"[{c.key}] {c.reference()}" for c in citations.items)
             text = f"{paragraph}\n\n**References**\n\n{references}"
         else:
@@ -279,7 +315,7 @@ class Composer:
             for e in members:
                 entries = [x for x in lists.get(id(e), []) if (x.chunk.paper_id, x.text) not in shown]
                 shown |= {(x.chunk.paper_id, x.text) for x in entries}
-                sentence = f"{e.display} [{citations.add(e)}]"
+                sentence = f"{e.display} {self._cite(e, citations)}"
                 nested = [f"  - {x.text} [{citations.add(x)}]" for x in entries]
                 if bullets or nested:
                     if prose:

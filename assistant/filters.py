@@ -35,6 +35,7 @@ _PLACE_NAMES = sorted(
 )
 PLACE = re.compile(r"\b(" + "|".join(map(re.escape, _PLACE_NAMES)) + r")\b")
 
+OURS = re.compile(r"\b(?:we|our|us|ours)\b", re.I)
 COMMITTEE_ALIASES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"\bosmb\b|overview (?:and|&) scrutiny(?: management board)?|scrutiny (?:management )?board", re.I), "overview and scrutiny"),
     (re.compile(r"\bresources (?:and|&) governance\b", re.I), "resources and governance"),
@@ -82,14 +83,22 @@ class Catalogue:
     committees: tuple[str, ...]
     vocabulary: frozenset[str] = frozenset()
     """Stemmed words of the indexed text: a place the papers mention is a topic, not a council."""
+    home: str = ""
+    """The council most of the papers are from: "we" and "our" in a question mean it."""
 
 
 def _council_filter(question: str, catalogue: Catalogue) -> tuple[tuple[str, ...], str]:
     lowered = question.lower()
-    for council in catalogue.councils:
-        short = council.split(" ")[0].lower()
-        if council.lower() in lowered or re.search(rf"\b{re.escape(short)}\b", lowered):
-            return (council,), short.title()
+    named = [
+        council
+        for council in catalogue.councils
+        if council.lower() in lowered or re.search(rf"\b{re.escape(council.split(' ')[0].lower())}\b", lowered)
+    ]
+    if named:  # "How does Manchester's weighting compare with Rotherham's?" asks about both
+        return tuple(named), " and ".join(c.split(" ")[0] for c in named)
+    if catalogue.home and OURS.search(question) and not PLACE.search(question):
+        # "What did we commit to?": a councillor means their own council, the one the index is about.
+        return (catalogue.home,), catalogue.home.split(" ")[0]
     for match in PLACE.finditer(question):
         place = match.group(1)
         after = question[match.end() :]

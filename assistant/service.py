@@ -6,7 +6,9 @@ import logging
 import re
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from dataclasses import replace
+from itertools import zip_longest
 from collections.abc import Sequence
 
 from ingest.records import PaperSummary
@@ -16,7 +18,7 @@ from .figures import FigurePoint, figure_points
 from .filters import Catalogue, describe, merge, parse_filters, relative_shift, shift_years, strip_dates
 from .prompts import EMPTY_INDEX, NO_MATCH, REFUSAL
 from .records import MODES, Answer, Filters, Hit
-from .retrieve import Retriever
+from .retrieve import Retrieval, Retriever
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,14 @@ MODE_CUES = (
         ),
     ),
 )
-FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|then|also)\b|\b(?:a|one|two) years? (?:later|earlier|before)\b|\bthe (?:next|previous|following|preceding) year\b", re.I)
+FOLLOW_UP = re.compile(
+    r"^\s*(?:and|what about|how about|and what about|same for|then|also)\b|\b(?:a|one|two) years? (?:later|earlier|before)\b|"
+    r"\bthe (?:next|previous|following|preceding) year\b|"
+    # "Were they described the same way ...?": a question about what was just discussed.
+    r"^\s*(?:were|was|did|do|does|is|are|has|have|had|how were|how was|why were|why was)\s+(?:they|it|those|these|that|them)\b|"
+    r"\b(?:the same way|the same as before)\b",
+    re.I,
+)
 
 
 def detect_mode(question: str) -> str:
@@ -98,10 +107,12 @@ class Assistant:
     def catalogue(self) -> Catalogue:
         """Councils and committees the index holds, for resolving names in questions."""
         papers = self.papers()
+        counts = Counter(p.council for p in papers if p.council)
         return Catalogue(
-            councils=tuple(sorted({p.council for p in papers if p.council})),
+            councils=tuple(sorted(counts)),
             committees=tuple(sorted({p.committee for p in papers if p.committee})),
             vocabulary=frozenset(w.lower() for w in self.retriever.keyword.vocabulary),
+            home=counts.most_common(1)[0][0] if counts else "",
         )
 
     def page_texts(self, paper_id: str) -> list[str]:
@@ -173,7 +184,7 @@ class Assistant:
         query = standalone
         if mode == "commitments":
             query = f"{standalone} recommendations resolved priorities agreed"
-        retrieval = self.retriever.search(query, applied, k=k, method=method or self.settings.retriever)
+        retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
         hits = retrieval.hits
         keyword = self.retriever.keyword
         composer = Composer(self.page_texts, keyword.idf, keyword.next_chunk)
@@ -214,6 +225,24 @@ class Assistant:
         query = f"{topic} commitments secured value delivered local spend £ million"
         hits = self.retriever.search(query, applied, k=k, method="hybrid").hits
         return figure_points((h.chunk for h in hits), self.page_texts)
+
+    def _retrieve(self, query: str, filters: Filters, k: int, method: str) -> Retrieval:
+        """Hybrid search; a question about several councils draws on each of them in turn.
+
+        "How does Manchester's weighting compare with Rotherham's?" needs both councils' papers, and
+        one council's many papers would otherwise fill every place.
+        """
+        if len(filters.councils) < 2:
+            return self.retriever.search(query, filters, k=k, method=method)
+        parts = []
+        for council in filters.councils:
+            # Each council's search is about the topic, not about the other councils' names.
+            others = [re.escape(c.split(" ")[0]) for c in filters.councils if c != council]
+            own_query = re.sub(rf"\b(?:{'|'.join(others)})(?:'s|’s)?\b", " ", query, flags=re.I)
+            parts.append(self.retriever.search(own_query, replace(filters, councils=(council,)), k=k, method=method))
+        hits = [hit for rank in zip_longest(*(p.hits for p in parts)) for hit in rank if hit is not None][:k]
+        timings = {name: sum(p.timings_ms.get(name, 0.0) for p in parts) for name in parts[0].timings_ms}
+        return Retrieval(hits=hits, timings_ms=timings)
 
     def _confident(self, question: str, hits: list[Hit], composer: Composer) -> bool:
         """Calibrated refusal: close in meaning, or fairly close and about words the papers use.
