@@ -428,7 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     result |= {
         "dataset": _relative(args.dataset),
         "corpus": _relative(args.corpus),
-        "index": {"dir": _relative(args.index_dir), "papers": len(papers), "chunks": sum(p.chunks for p in papers), "ingest": report_json(report)},
+        "index": {"dir": _relative(args.index_dir), "papers": len(papers), "chunks": sum(p.chunks for p in papers), "ingest": report.to_json()},
         "model": settings.model_name,
         "code": code_version(),
         "seconds": round(time.perf_counter() - started, 1),
@@ -452,17 +452,6 @@ def code_version() -> dict:
 
     changed = git("status", "--porcelain", "--", "assistant", "ingest", "corpus")
     return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": [line[3:] for line in changed.splitlines()]}
-
-
-def report_json(report) -> dict:
-    """The ingest report as JSON."""
-    return {
-        "papers": report.papers,
-        "chunks": report.chunks,
-        "skipped_unchanged": report.skipped_unchanged,
-        "failed": report.failed,
-        "seconds": round(report.seconds, 1),
-    }
 
 
 def _relative(path: Path) -> str:

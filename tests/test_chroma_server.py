@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
 from paperfactory import make_minutes, make_report
@@ -16,56 +9,21 @@ from fakes import FAKE_CALIBRATION
 
 pytestmark = pytest.mark.server
 
-CHROMA = Path(sys.executable).parent / "chroma"
-
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_heartbeat(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
-    """Poll the server's heartbeat until it answers; fail with its output if it dies or never does."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-            pytest.fail(f"chroma run exited with {process.returncode}:\n{output[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"no heartbeat from {url} within {timeout:.0f}s")
-
 
 @pytest.fixture
 def chroma_url(tmp_path):
-    """A `chroma run` server on 127.0.0.1 with its data in tmp_path, stopped at teardown."""
-    if not CHROMA.is_file():
-        pytest.fail(f"the chroma CLI is missing at {CHROMA} (it comes with chromadb)")
-    port = free_port()
-    process = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    """A `chroma run` server on 127.0.0.1 with its data in tmp_path, stopped at teardown (the bench's own helpers)."""
+    from evals.bench import start_chroma, stop
+
     try:
-        wait_for_heartbeat(url, process)
+        process, url = start_chroma(tmp_path / "server-data")
+    except RuntimeError as exc:
+        log = tmp_path / "chroma-server.log"
+        pytest.fail(f"{exc}\n{log.read_text(errors='replace')[-2000:] if log.exists() else ''}")
+    try:
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
+        stop(process)
 
 
 def test_ingest_and_ask_through_a_chroma_server(chroma_url, tmp_path, fake_embeddings):
