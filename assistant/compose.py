@@ -46,6 +46,7 @@ MODE_WORDS = set(
         "timeline history developed develop development evolved changed change over time trace since adopted first "
         "what did we our say decide decided council councils next last previous following latest "
         "ask asked know find happen happened mention mentioned discuss discussed talk "
+        "become became get got make made take took go went come came start started begin began give gave "
         "social value"
     )
 ) - set(tokens("social value"))

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.slow
 
 
 def _run(args: list[str], root: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, COUNCIL_ROOT=str(root), COUNCIL_INDEX_DIR=str(root / ".index"), HF_HUB_OFFLINE="1")
+    # Short chunks: these toy papers hold a few one-line paragraphs each, where real papers run to pages;
+    # one chunk per paragraph keeps each about one thing, as the corpus's 900-character chunks are.
+    env = dict(os.environ, COUNCIL_ROOT=str(root), COUNCIL_INDEX_DIR=str(root / ".index"), COUNCIL_CHUNK_CHARS="200", HF_HUB_OFFLINE="1")
     env.pop("COUNCIL_LLM_BASE_URL", None)
     return subprocess.run([sys.executable, "-m", *args], cwd=root, env=env, capture_output=True, text=True, timeout=300)
 
