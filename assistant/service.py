@@ -53,6 +53,10 @@ FOLLOW_UP = re.compile(
 )
 
 
+KEYWORD_ONLY_COVERAGE = 0.5
+"""With no dense similarity, the share of the question's weighted terms the best chunks must hold."""
+
+
 def detect_mode(question: str) -> str:
     """The mode a question asks for; plain answer when none is cued."""
     for mode, pattern in MODE_CUES:
@@ -252,6 +256,10 @@ class Assistant:
         The thresholds were set on the gold set (evals/); the README gives the figures.
         """
         top_dense = max(h.dense for h in hits)
+        if top_dense == 0.0:
+            # Keyword-only retrieval (the bm25 baseline) has no similarity to go on: words must carry it.
+            unseen = composer.unseen_share(question, self.retriever.keyword.vocabulary)
+            return composer.coverage(question, hits) >= KEYWORD_ONLY_COVERAGE and unseen < self.settings.max_unseen
         if top_dense >= self.settings.sure_dense:
             return True
         if top_dense < self.settings.min_dense:

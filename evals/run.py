@@ -127,10 +127,10 @@ def _retrieval_scores(assistant, case: Case, method: str) -> dict:
     }
 
 
-def _answer_case(assistant, case: Case, pages) -> dict:
-    """Ask one case (default hybrid retrieval, mode from the question) and score the answer."""
+def _answer_case(assistant, case: Case, pages, method: str | None = None) -> dict:
+    """Ask one case (the assistant's retrieval unless a method is named, mode from the question) and score the answer."""
     started = time.perf_counter()
-    answer = assistant.ask(case.question, history=case.history, mode=None)
+    answer = assistant.ask(case.question, history=case.history, mode=None, method=method)
     latency = (time.perf_counter() - started) * 1000
     payload = answer.to_json()
     expected = [m.model_dump() for m in case.expected_meetings]
@@ -236,6 +236,7 @@ def evaluate(assistant, cases: Sequence[Case], *, fusions: Sequence[str] = FUSIO
     retrieval: dict[str, list[dict]] = {m: [] for m in METHODS}
     fused_retrieval: dict[str, list[dict]] = {f: [] for f in fusions}
     answers: dict[str, list[dict]] = {f: [] for f in fusions}
+    baseline_answers: dict[str, list[dict]] = {"bm25": [], "dense": []}
     for index, case in enumerate(cases):
         if progress:
             progress(index, len(cases), case.id)
@@ -247,6 +248,8 @@ def evaluate(assistant, cases: Sequence[Case], *, fusions: Sequence[str] = FUSIO
             else:
                 fused_retrieval[fusion].append(_retrieval_scores(variant, case, "hybrid") if case.answerable else {})
             answers[fusion].append(_answer_case(variant, case, pages))
+        for method in ("bm25", "dense"):  # the baselines answer too, so answers compare like retrieval does
+            baseline_answers[method].append(_answer_case(assistant, case, pages, method=method))
 
     def summary(rows: list[dict]) -> dict:
         scored = [r for r in rows if r]
@@ -261,6 +264,10 @@ def evaluate(assistant, cases: Sequence[Case], *, fusions: Sequence[str] = FUSIO
         "fusion": default_fusion,
         "answers": _answer_metrics(cases, answers[default_fusion]),
         "answers_by_fusion": {f: _answer_metrics(cases, answers[f]) for f in fusions},
+        "answers_by_method": {
+            **{m: _answer_metrics(cases, baseline_answers[m]) for m in ("bm25", "dense")},
+            "hybrid": _answer_metrics(cases, answers[default_fusion]),
+        },
     }
     latencies = [a["latency_ms"] for a in answers[default_fusion]]
     result["latency_ms"] = {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "max": max(latencies, default=0.0)}
@@ -364,6 +371,10 @@ def render_markdown(result: dict, *, command: str = "python -m evals") -> str:
         if fusion != result["fusion"]:
             lines.append(f"| hybrid ({fusion}) | {_fmt(row['recall@5'])} | {_fmt(row['mrr'])} | {_fmt(row['ndcg@10'])} |")
     names = ("key_fact_recall", "citation_precision", "citation_recall", "refusal_accuracy", "false_refusal_rate", "filter_accuracy", "mode_accuracy")
+    lines += ["", "## Answers by retrieval method", "", "| method | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for method, row in result.get("answers_by_method", {}).items():
+        label = f"{method} ({result['fusion']})" if method == "hybrid" else f"{method} only"
+        lines.append(f"| {label} | " + " | ".join(_fmt(row[n]) for n in names) + " |")
     lines += ["", "## Answers by fusion", "", "| fusion | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
     for fusion, row in result["answers_by_fusion"].items():
         mark = " (default)" if fusion == result["fusion"] else ""
