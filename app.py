@@ -479,7 +479,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             upload_result = gr.Markdown(elem_id="upload-result")
             table = gr.Dataframe(
                 app.documents, label="Papers in the index", datatype=["str"] * 8 + ["markdown"], wrap=True, interactive=False,
-                max_height=600, column_widths=["12%", "14%", "8%", "6%", "16%", "20%", "5%", "5%", "14%"],
+                max_height=600, column_widths=["11%", "13%", "9%", "8%", "15%", "19%", "5%", "6%", "14%"],
             )
 
         filter_inputs = [council, committee, year_from, year_to]

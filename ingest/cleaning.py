@@ -17,6 +17,9 @@ PAGE_NUMBER_LINE = re.compile(
 )
 # "procure-\nment" -> "procurement": a hyphen at a line end between two lower-case letters.
 HYPHENATED_LINE_END = re.compile(r"([a-z])-\n([a-z])")
+# List bullets as PDFs encode them: reportlab's Helvetica bullet comes out of pypdf as U+007F, Word's
+# Symbol-font bullets as private-use U+F0B7/U+F0A7. All become "•" so they read (and chunk) as bullets.
+BULLET_GLYPH = re.compile(r"^[ \t]*[\x7f\uf0b7\uf0a7\uf076\uf0d8\u25aa\u25cf\u2022\u00b7][ \t]*", re.M)
 EDGE_LINES = 3
 """How many lines at the top and bottom of a page may be running headers or footers."""
 
@@ -50,7 +53,7 @@ def clean_pages(raw_texts: list[str]) -> list[Page]:
             if _shape(lines[i]) in running or PAGE_NUMBER_LINE.match(lines[i])
         }
         kept = [line for i, line in enumerate(lines) if i not in drop and line.strip()]
-        text = HYPHENATED_LINE_END.sub(r"\1\2", "\n".join(kept))
+        text = BULLET_GLYPH.sub("• ", HYPHENATED_LINE_END.sub(r"\1\2", "\n".join(kept)))
         cleaned.append(Page(number=number, text=text))
     return cleaned
 

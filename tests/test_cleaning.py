@@ -29,3 +29,8 @@ def test_hyphenated_line_ends_are_joined():
 
 def test_squash_collapses_whitespace():
     assert squash(" a \n b\t c ") == "a b c"
+
+
+def test_bullet_glyphs_of_pdf_fonts_become_bullets():
+    pages = clean_pages(["Objectives:\n\x7f employment and economic sustainability\n\uf0b7 living standards\n  \u25cf participation"])
+    assert pages[0].text.split("\n")[1:] == ["• employment and economic sustainability", "• living standards", "• participation"]
