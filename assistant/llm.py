@@ -12,9 +12,9 @@ import re
 
 from ingest.chunking import sentence_spans
 
-from .compose import Composer, Evidence
+from .compose import Citations, Composer, Evidence
 from .prompts import MODE_INSTRUCTIONS, REFUSAL, SYSTEM_PROMPT, USER_PROMPT
-from .records import Answer, Citation, Filters, Hit
+from .records import Answer, Filters, Hit
 from .text import long_date, squash, tokens
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ def supported(sentence: str, quotes: list[str]) -> bool:
 def enforce_citations(question: str, reply: str, sources: list[Evidence], *, mode: str, filters: Filters) -> Answer:
     """Keep only sentences that cite a supplied source; renumber the sources in order of use."""
     renumber: dict[int, str] = {}
-    citations: list[Citation] = []
+    citations = Citations()
     kept: list[str] = []
     for line in reply.strip().split("\n"):
         sentences = []
@@ -126,20 +126,11 @@ def enforce_citations(question: str, reply: str, sources: list[Evidence], *, mod
             marks = []
             for k in dict.fromkeys(valid):
                 if k not in renumber:
-                    renumber[k] = str(len(renumber) + 1)
-                    e = sources[k - 1]
-                    c = e.chunk
-                    citations.append(
-                        Citation(
-                            key=renumber[k], council=c.council, committee=c.committee, meeting_date=c.meeting_date,
-                            item=c.item, title=c.title, doc_type=c.doc_type, page=e.page, source=c.source,
-                            quote=e.text, chunk_id=c.chunk_id,
-                        )
-                    )
+                    renumber[k] = citations.add(sources[k - 1])
                 marks.append(f"[{renumber[k]}]")
             sentences.append(f"{body} {''.join(marks)}")
         if sentences:
             kept.append(" ".join(sentences))
-    if not citations:
+    if not citations.items:
         return Answer(question=question, answered=False, answer=REFUSAL, mode=mode, filters=filters)
-    return Answer(question=question, answered=True, answer="\n".join(kept), citations=tuple(citations), mode=mode, filters=filters)
+    return Answer(question=question, answered=True, answer="\n".join(kept), citations=tuple(citations.items), mode=mode, filters=filters)
