@@ -13,7 +13,12 @@ from ingest.records import Chunk
 from .records import Answer, Citation, Event, Filters, Hit
 from .text import long_date, squash, tokens
 
-FIGURE = re.compile(r"£\s?\d|\d+(?:\.\d+)?\s?(?:%|per cent|million|m\b|bn\b)|\b\d{2,}\b")
+# A figure: money, a share, a count ("1,302 jobs", "665 apprenticeships"); not a year, not the 19 of
+# "Covid-19", not the number of an item, paragraph or option (REFERENCE is taken out first).
+FIGURE = re.compile(
+    r"£\s?\d|\d(?:[.,]\d+)*\s?(?:%|per cent\b|million\b|m\b|bn\b)|(?<![\w./-])(?!(?:19|20)\d\d(?![\d,]))\d[\d,]*\d(?![\w/-]|\.\d)"
+)
+REFERENCE = re.compile(r"\b(?:item|minute|paragraph|para|page|section|appendix|option|priority|number)\s+\d[\d.]*|^\d{1,2}(?:\.\d{1,2})+\.?\s", re.I)
 DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # What a meeting decided, in the words minutes and recommendations use: these carry commitments.
 RESOLUTION = re.compile(
@@ -54,7 +59,9 @@ MODE_WORDS = set(
 COVER_LINE = re.compile(r"^[A-Z][A-Za-z ()/]{1,40}:\s")
 COVER_LABEL = re.compile(r"(?:^|\s)(?:Report (?:title|of|author)|Agenda item|Meeting date|Committee|Cabinet portfolio|Strategic directorate|Wards affected|Key decision):\s")
 # Lists of appendices and background papers name documents; they say nothing.
-LISTING = re.compile(r"^(?:Appendix \w{1,4}\b|Appendices\b|Background papers\b)", re.I)
+LISTING = re.compile(
+    r"^(?:Appendix \w{1,4}\b|Appendices\b|Background papers\b)|\s[–-] report to\b|Consideration by any other Council Committee", re.I
+)
 # Procedural items every meeting has; their decisions are never what a question is about.
 PROCEDURAL = re.compile(
     r"minutes of the (?:previous )?meeting|declarations? of interest|apologies|questions from (?:members of )?the public|"
@@ -155,7 +162,7 @@ class Composer:
             for start, end in sentence_spans(chunk.text):
                 text = squash(chunk.text[start:end])
                 words = len(text.split())
-                if words < 5 or len(text) > 600 or LISTING.match(text):
+                if words < 5 or len(text) > 600 or LISTING.search(text):
                     continue
                 # Cover-block lines ("Report of: Assistant Chief Executive") answer "who" and nothing else.
                 if COVER_LINE.match(text) and (words < 12 or len(COVER_LABEL.findall(text)) > 1) and not wants_who:
@@ -167,7 +174,7 @@ class Composer:
                 # chunks of one paper rank in a row but are all about as close).
                 prior = max(1 / (1 + 0.25 * rank), (hit.dense / top_dense) ** 4 if top_dense > 0 else 0.0)
                 score = 0.55 * lexical + 0.1 * context + 0.35 * prior
-                if wants_figure and FIGURE.search(text):
+                if wants_figure and has_figure(text):
                     score += 0.25
                 if wants_when and DATE_WORDS.search(text):
                     score += 0.15
@@ -175,12 +182,13 @@ class Composer:
                     score += 0.15
                 if mode == "commitments":
                     score += 0.35 if RESOLUTION.search(text) else 0.1 if DECISION.search(text) else 0.0
-                    score -= 0.2 if HEDGE.search(text) else 0.0
+                    # An options appraisal lists what Cabinet could do, not what it committed to.
+                    score -= 0.4 if HEDGE.search(text) else 0.0
                 elif mode == "timeline":
                     score += 0.35 if RESOLUTION.search(text) else 0.15 if DECISION.search(text) else 0.0
                     # A timeline line has room for one sentence: one that only opens a list says nothing.
                     score -= 0.3 if text.endswith(":") or LIST_ENTRY.match(text) else 0.0
-                if mode == "timeline" and FIGURE.search(text):
+                if mode == "timeline" and has_figure(text):
                     score += 0.1
                 if mode == "draft" and chunk.doc_type in ("report", "appendix"):
                     score += 0.1
@@ -271,6 +279,32 @@ class Composer:
             chunk, after = self.next_chunk(chunk), 0
         return entries
 
+    def opener(self, entry: Evidence) -> Evidence | None:
+        """The verified sentence ending ":" that opens the list an entry ("(b) To help ...") belongs to."""
+        if not LIST_ENTRY.match(entry.text):
+            return None
+        chunk = entry.chunk
+        for start, end in reversed([span for span in sentence_spans(chunk.text) if span[0] < entry.start]):
+            text = squash(chunk.text[start:end])
+            if LIST_ENTRY.match(text):
+                continue
+            if not text.endswith(":"):
+                return None
+            lead = Evidence(text, chunk, chunk.page_at(start), entry.score, entry.rank, frozenset(tokens(text)), start)
+            return lead if self.verified(lead) else None
+        return None
+
+    def with_openers(self, chosen: list[Evidence]) -> list[Evidence]:
+        """Entries of a list are shown under the sentence that opens it, with the whole list."""
+        out: list[Evidence] = []
+        shown: set[tuple[str, str]] = set()
+        for evidence in chosen:
+            lead = self.opener(evidence) or evidence
+            if (lead.chunk.paper_id, lead.text) not in shown:
+                shown.add((lead.chunk.paper_id, lead.text))
+                out.append(lead)
+        return out
+
     # -- answers -------------------------------------------------------------------------------
 
     def compose(self, question: str, hits: list[Hit], *, mode: str, filters: Filters) -> Answer | None:
@@ -284,6 +318,8 @@ class Composer:
         chosen = self.select(candidates, limit, per_meeting=2 if mode == "draft" else 99, per_council=share)
         if not chosen:
             return None
+        if mode in ("answer", "commitments"):
+            chosen = self.with_openers(chosen)
         if mode == "answer" and ASKS_COUNT.search(question) and not any(QUANTITY.search(e.display) for e in chosen):
             return None  # "how many ...?" and not one number in the evidence: the papers do not say
         citations = Citations()
@@ -351,7 +387,7 @@ class Composer:
                 continue
             chosen = best.get(key, [])
             # One telling sentence per meeting, and a second when only it carries the meeting's figures.
-            if len(chosen) >= 2 or (chosen and (FIGURE.search(chosen[0].text) or not FIGURE.search(candidate.text))):
+            if len(chosen) >= 2 or (chosen and (has_figure(chosen[0].text) or not has_figure(candidate.text))):
                 continue
             if chosen and (_similar(candidate.terms, chosen[0].terms) or candidate.chunk.item != chosen[0].chunk.item):
                 continue
@@ -379,6 +415,11 @@ class Composer:
             filters=filters,
             events=tuple(events),
         )
+
+
+def has_figure(text: str) -> bool:
+    """Whether a sentence states a figure (see FIGURE)."""
+    return bool(FIGURE.search(REFERENCE.sub(" ", text)))
 
 
 def _years_wanted(filters: Filters | None) -> tuple[int, int] | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import Stemmer
+
 from ingest.cleaning import squash  # noqa: F401  (one definition of the quote-check form)
 
 TOKEN = re.compile(r"£?\d+(?:[.,]\d+)*(?:m|bn|k|%)?|[a-z][a-z'’-]*[a-z]|[a-z]", re.I)
@@ -16,21 +18,13 @@ STOPWORDS = frozenset(
     through to too under until up very was we were what when where which while who whom why will with would you your
     yours us also tell say said give show please much many way ways year years""".split()
 )
-SUFFIXES = ("ational", "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "edly", "ers", "er", "ed", "es", "s", "y")
+_STEMMER = Stemmer.Stemmer("english")
 
 
 def stem(word: str) -> str:
-    """A light English stemmer: commitments/committed/commit -> commit, delivered/delivery -> deliver."""
+    """Snowball (Porter 2) English stem: commitments/committed/commit -> commit, agree/agreed -> agre."""
     word = word.lower().replace("’", "'").removesuffix("'s")
-    if not word.isalpha() or len(word) <= 4:
-        return word
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            break
-    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeiouls":
-        word = word[:-1]
-    return word
+    return _STEMMER.stemWord(word) if word.isalpha() else word
 
 
 def tokens(text: str) -> list[str]:
