@@ -14,11 +14,17 @@ from .records import Answer, Citation, Event, Filters, Hit
 from .text import long_date, squash, tokens
 
 # A figure: money, a share, a count ("1,302 jobs", "665 apprenticeships"); not a year, not the 19 of
-# "Covid-19", not the number of an item, paragraph or option (REFERENCE is taken out first).
+# "Covid-19", not the number of an item, paragraph or option, nor a day of the month (REFERENCE
+# is taken out first).
 FIGURE = re.compile(
     r"£\s?\d|\d(?:[.,]\d+)*\s?(?:%|per cent\b|million\b|m\b|bn\b)|(?<![\w./-])(?!(?:19|20)\d\d(?![\d,]))\d[\d,]*\d(?![\w/-]|\.\d)"
 )
-REFERENCE = re.compile(r"\b(?:item|minute|paragraph|para|page|section|appendix|option|priority|number)\s+\d[\d.]*|^\d{1,2}(?:\.\d{1,2})+\.?\s", re.I)
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+REFERENCE = re.compile(
+    rf"\b(?:item|minute|paragraph|para|page|section|appendix|option|priority|number)\s+\d[\d.]*|^\d{{1,2}}(?:\.\d{{1,2}})+\.?\s|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}\b|\b{MONTH}\s+\d{{1,2}}\b",
+    re.I,
+)
 DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # What a meeting decided, in the words minutes and recommendations use: these carry commitments.
 RESOLUTION = re.compile(
@@ -27,7 +33,7 @@ RESOLUTION = re.compile(
 )
 # Options appraisals and hedges: "Cabinet could choose not to agree ..." is no commitment.
 HEDGE = re.compile(r"(?:could|might|would not|not recommended|option \d|alternative)\b", re.I)
-DATE_TERM = re.compile(r"^(?:19|20)\d\d$")
+DATE_TERM = re.compile(r"^(?:(?:19|20)\d\d|januari|februari|march|april|may|june|juli|august|septemb|octob|novemb|decemb)$")
 PEOPLE = re.compile(r"\b(?:Councillor|Cllr|Leader|Chief Executive|Chair|Director|Board|Cabinet|officer)\b")
 DECISION = re.compile(
     r"\bResolved\b|^\(?\d{1,2}\)\s*That\b|^That\b|\b(?:approved?|agreed?|adopt(?:ed)?|endorsed?|noted|commit(?:ted|ments?)?|"
@@ -36,10 +42,16 @@ DECISION = re.compile(
 )
 ASKS_FIGURE = re.compile(r"\bhow (?:much|many)\b|\bfigures?\b|\bamount\b|\btotal\b|\bvalue of\b|£|\bper ?cent|\bpercentage\b|\bthreshold\b|\bweighting\b|\brate\b", re.I)
 ASKS_COUNT = re.compile(r"\bhow (?:much|many)\b", re.I)
-# A number that is not a year, or one in words: what a "how many" answer must contain.
+# A number that is not a year, or one in words: what a "how much" answer must contain.
 QUANTITY = re.compile(
     r"£\s?\d|\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*\b|"
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|dozen|half|doubled?|tripled?)\b",
+    re.I,
+)
+# "How many ...?" wants a count: not a sum of money, a share or a year.
+COUNT = re.compile(
+    r"(?<![£\d.,])\b(?!(?:19|20)\d\d\b)\d+(?:,\d{3})*\b(?![.,]\d|\s?(?:%|per cent|m\b|bn\b|million))|"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen)\b",
     re.I,
 )
 ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat date\b|\bwhich (?:meeting|year|month)\b", re.I)
@@ -50,7 +62,8 @@ MODE_WORDS = set(
         "commit commitments committed promise promised pledge pledges draft paragraph background write report text "
         "timeline history developed develop development evolved changed change over time trace since adopted first "
         "what did we our say decide decided council councils next last previous following latest "
-        "ask asked know find happen happened mention mentioned discuss discussed talk "
+        "ask asked know find happen happened mention mentioned discuss discussed talk note short brief summary summarise hear heard told according "
+        "member members councillor councillors "
         "become became get got make made take took go went come came start started begin began give gave "
         "social value"
     )
@@ -124,33 +137,38 @@ class Composer:
 
     # -- evidence ------------------------------------------------------------------------------
 
-    def topic_terms(self, question: str) -> set[str]:
-        """The question's content terms, less the words that only name the mode."""
-        # Years are the filters' business: "2022" in a sentence says nothing about its topic.
+    def topic_terms(self, question: str, filters: Filters | None = None) -> set[str]:
+        """The question's content terms, less the words that only name the mode or a filter."""
+        # Years, committees and councils are the filters' business: once "OSMB" or "2022" has
+        # narrowed the papers, the word says nothing about which sentence answers.
+        named = {t for facet, said in (filters.labels if filters else ()) if facet in ("committee", "council") for t in tokens(said)}
         terms = {t for t in tokens(question) if not DATE_TERM.match(t)}
-        return (terms - MODE_WORDS) or terms
+        return (terms - MODE_WORDS - named) or terms
 
-    def coverage(self, question: str, hits: list[Hit], top: int = 3) -> float:
+    def coverage(self, question: str, hits: list[Hit], filters: Filters | None = None, top: int = 3) -> float:
         """Share of the question's idf-weighted terms that the best hits contain."""
-        terms = self.topic_terms(question)
+        terms = self.topic_terms(question, filters)
         if not terms:
             return 0.0
         found: set[str] = set()
         for hit in hits[:top]:
             found |= set(tokens(f"{hit.chunk.title} {hit.chunk.text}"))
+        # A stem the stemmer left apart ("scrutinis" of scrutinised, "scrutini" of scrutiny) matches on its root.
+        roots = {t[:7] for t in found if len(t) >= 7}
+        matched = {t for t in terms if t in found or (len(t) >= 8 and t[:7] in roots)}
         total = sum(self.idf(t) for t in terms)
-        return sum(self.idf(t) for t in terms & found) / total if total else 0.0
+        return sum(self.idf(t) for t in matched) / total if total else 0.0
 
-    def unseen_share(self, question: str, vocabulary: frozenset[str]) -> float:
+    def unseen_share(self, question: str, vocabulary: frozenset[str], filters: Filters | None = None) -> float:
         """Share of the question's idf-weighted terms that no indexed chunk contains."""
-        weights = {t: self.idf(t) for t in self.topic_terms(question)}
+        weights = {t: self.idf(t) for t in self.topic_terms(question, filters)}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t not in vocabulary) / total if total else 0.0
 
     def evidence(self, question: str, hits: list[Hit], mode: str, filters: Filters | None = None) -> list[Evidence]:
         """Every usable sentence of the hits, scored (best first); sentences about other years than asked rank lower."""
         wanted = _years_wanted(filters)
-        terms = self.topic_terms(question)
+        terms = self.topic_terms(question, filters)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
         wants_figure, wants_when, wants_who = (bool(p.search(question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO))
@@ -320,8 +338,9 @@ class Composer:
             return None
         if mode in ("answer", "commitments"):
             chosen = self.with_openers(chosen)
-        if mode == "answer" and ASKS_COUNT.search(question) and not any(QUANTITY.search(e.display) for e in chosen):
-            return None  # "how many ...?" and not one number in the evidence: the papers do not say
+        wanted = COUNT if re.search(r"\bhow many\b", question, re.I) else QUANTITY
+        if mode == "answer" and ASKS_COUNT.search(question) and not any(wanted.search(REFERENCE.sub(" ", e.text)) for e in chosen):
+            return None  # "how many ...?" and not one count in the evidence: the papers do not say
         citations = Citations()
         if mode == "draft":
             ordered = sorted(chosen, key=lambda e: (e.chunk.meeting_date, e.chunk.source, e.chunk.ordinal))
@@ -372,7 +391,7 @@ class Composer:
         if not hits:
             return None
         top_dense = max(h.dense for h in hits)
-        topic = self.topic_terms(question)
+        topic = self.topic_terms(question, filters)
         # A meeting belongs on the timeline when it took an item on the topic ("Social Value Annual
         # Report" for "social value") or its papers come close to the question in meaning.
         relevant = {

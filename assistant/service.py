@@ -193,7 +193,7 @@ class Assistant:
         keyword = self.retriever.keyword
         composer = Composer(self.page_texts, keyword.idf, keyword.next_chunk)
         answer: Answer | None = None
-        if hits and self._confident(standalone, hits, composer):
+        if hits and self._confident(standalone, hits, composer, applied):
             compose_started = time.perf_counter()
             # A timeline is structured (one event per meeting, each with its keys): the model writes prose only.
             if self.settings.uses_llm and mode != "timeline":
@@ -248,7 +248,7 @@ class Assistant:
         timings = {name: sum(p.timings_ms.get(name, 0.0) for p in parts) for name in parts[0].timings_ms}
         return Retrieval(hits=hits, timings_ms=timings)
 
-    def _confident(self, question: str, hits: list[Hit], composer: Composer) -> bool:
+    def _confident(self, question: str, hits: list[Hit], composer: Composer, filters: Filters) -> bool:
         """Calibrated refusal: close in meaning, or fairly close and about words the papers use.
 
         Below `sure_dense` the evidence must also cover the question's terms, and the question must
@@ -258,14 +258,14 @@ class Assistant:
         top_dense = max(h.dense for h in hits)
         if top_dense == 0.0:
             # Keyword-only retrieval (the bm25 baseline) has no similarity to go on: words must carry it.
-            unseen = composer.unseen_share(question, self.retriever.keyword.vocabulary)
-            return composer.coverage(question, hits) >= KEYWORD_ONLY_COVERAGE and unseen < self.settings.max_unseen
+            unseen = composer.unseen_share(question, self.retriever.keyword.vocabulary, filters)
+            return composer.coverage(question, hits, filters) >= KEYWORD_ONLY_COVERAGE and unseen < self.settings.max_unseen
         if top_dense >= self.settings.sure_dense:
             return True
         if top_dense < self.settings.min_dense:
             return False
-        unseen = composer.unseen_share(question, self.retriever.keyword.vocabulary)
-        return composer.coverage(question, hits) >= self.settings.min_coverage and unseen < self.settings.max_unseen
+        unseen = composer.unseen_share(question, self.retriever.keyword.vocabulary, filters)
+        return composer.coverage(question, hits, filters) >= self.settings.min_coverage and unseen < self.settings.max_unseen
 
     def _ask_llm(self, question: str, hits: list[Hit], mode: str, filters: Filters, composer: Composer) -> Answer | None:
         """The generative answer, or None (falls back to extractive) when the model cannot be reached."""

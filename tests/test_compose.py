@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.compose import Composer, Evidence, _looks_back
+from assistant.compose import COUNT, Composer, Evidence, _looks_back, has_figure
 from assistant.records import Filters
 from assistant.service import Assistant
 from ingest.pipeline import ingest_corpus
+from assistant.records import Hit
 from ingest.records import Chunk
 from ingest.store import Store
 from paperfactory import make_minutes, make_report
@@ -78,8 +79,6 @@ def test_sentences_about_other_years_rank_below_the_years_asked():
         item="9", title="Social Value Annual Report", doc_type="report", page_start=1, page_end=1,
         text="Cabinet agreed four social value priorities for 2024. The social value priorities for 2025 are set out below.",
     )
-    from assistant.records import Hit
-
     composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
     ranked = composer.evidence("What were the social value priorities?", [Hit(chunk=chunk, score=1.0)], "commitments",
                                Filters(date_from="2025-01-01", date_to="2025-12-31"))
@@ -95,3 +94,44 @@ def test_looks_back_and_display_text():
                   doc_type="report", page_start=1, page_end=1, text="")
     assert Evidence("2.3 The policy was reviewed.", chunk, 1, 1.0, 0, frozenset()).display == "The policy was reviewed."
     assert Evidence("(1) That the report be received.", chunk, 1, 1.0, 0, frozenset()).display == "(1) That the report be received."
+
+
+def _chunk(text: str) -> Chunk:
+    return Chunk(
+        chunk_id="p:00000", paper_id="p", source="s.pdf", council="C", committee="Cabinet", meeting_date="2023-03-20",
+        item="141", title="Social Value Annual Report", doc_type="report", page_start=1, page_end=1, text=text,
+    )
+
+
+def test_an_entry_chosen_alone_brings_the_sentence_that_opens_its_list():
+    chunk = _chunk(
+        "1.2 That Cabinet agrees the priorities set out in paragraph 2.2 below.\n"
+        "2.2 The priorities proposed for 2023 are:\n"
+        "(a) To embed strong delivery of social value through training.\n"
+        "(b) To help new businesses to enter the supply markets.\n"
+        "(c) To formally launch the social value anchor networks."
+    )
+    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
+    entry = next(e for e in composer.evidence("anchor networks", [Hit(chunk=chunk, score=1.0)], "answer") if e.text.startswith("(c)"))
+    lead = composer.opener(entry)
+    assert lead is not None and lead.text == "2.2 The priorities proposed for 2023 are:"
+    assert [e.text[:3] for e in composer.list_entries(lead)] == ["(a)", "(b)", "(c)"]
+    assert composer.opener(Evidence("Not an entry.", chunk, 1, 1.0, 0, frozenset())) is None
+
+
+def test_years_days_items_and_covid_19_are_not_figures():
+    for text in ("recovery from Covid-19", "agreed in 2022", "considered on 23 March 2022", "item 164 and Minute 61",
+                 "3.6 Social value would continue", "the 2022/23 report"):
+        assert not has_figure(text), text
+    for text in ("a weighting of at least 30%", "£13.5m secured", "1,302 jobs and 665 apprenticeships", "up 25 per cent"):
+        assert has_figure(text), text
+    assert COUNT.search("six outcomes") and COUNT.search("12 measures")
+    assert not COUNT.search("£13.5m") and not COUNT.search("20%") and not COUNT.search("in 2023")
+
+
+def test_words_a_filter_already_applied_are_not_topic_terms():
+    composer = Composer(lambda pid: [], lambda term: 1.0)
+    filters = Filters(committees=("Overview and Scrutiny Management Board",), labels=(("committee", "OSMB"),))
+    terms = composer.topic_terms("What local spend did OSMB hear about in June 2025?", filters)
+    assert terms == {"local", "spend"}
+    assert "agre" in composer.topic_terms("What did Cabinet agree?") & composer.topic_terms("priorities agreed by Cabinet")
