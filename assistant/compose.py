@@ -399,6 +399,9 @@ class Composer:
             for rank, h in enumerate(hits)
             if h.chunk.meeting_date and (topic <= set(tokens(h.chunk.title)) or h.dense >= top_dense - 0.15 or rank < 3)
         }
+        # A timeline traces one council: the one the question names, or else the one its best paper is from.
+        if not filters.councils:
+            relevant = {key for key in relevant if key[2] == hits[0].chunk.council}
         best: dict[tuple, list[Evidence]] = {}
         for candidate in candidates:
             key = meeting_key(candidate.chunk)
