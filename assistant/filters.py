@@ -233,7 +233,7 @@ def shift_years(filters: Filters, years: int) -> Filters:
         return filters
     start = int((filters.date_from or filters.date_to)[:4]) + years
     end = int((filters.date_to or filters.date_from)[:4]) + years
-    labels = tuple(l for l in filters.labels if l[0] not in ("year", "month", "date", "financial_year", "years", "since", "before"))
+    labels = tuple(l for l in filters.labels if l[0] not in DATE_FACETS)
     return replace(filters, date_from=f"{start}-01-01", date_to=f"{end}-12-31", labels=labels + (("year", str(start) if start == end else f"{start}-{end}"),))
 
 
@@ -247,8 +247,27 @@ def merge(base: Filters, override: Filters) -> Filters:
         date_from=override.date_from if has_date else base.date_from,
         date_to=override.date_to if has_date else base.date_to,
         doc_types=override.doc_types or base.doc_types,
-        labels=tuple(l for l in base.labels if l[0] not in facets and not (has_date and l[0] in ("year", "month", "date", "financial_year", "years", "since", "before"))) + override.labels,
+        labels=tuple(l for l in base.labels if l[0] not in facets and not (has_date and l[0] in DATE_FACETS)) + override.labels,
     )
+
+
+DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before")
+# "the commitments agreed in February 2021": a date that says when something described was done,
+# not (like "what was agreed in ...") which meetings to read. Later papers report back on it.
+CONTENT_DATE = re.compile(
+    r"\b(?!(?:was|were|been|be|being|is|are|has|have|had|did)\b)[a-z]+\s+"
+    r"(?:agreed|approved|adopted|made|set|published|secured|promised|pledged|announced|introduced)\s+(?:in|on|at)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def content_dates(question: str, filters: Filters) -> Filters | None:
+    """The filters without their dates when the question's date describes its subject; else None."""
+    said = next((s for facet, s in filters.labels if facet in DATE_FACETS), "")
+    at = question.find(said) if said else -1
+    if at < 0 or not CONTENT_DATE.search(question[:at]):
+        return None
+    return replace(filters, date_from="", date_to="", labels=tuple(l for l in filters.labels if l[0] not in DATE_FACETS))
 
 
 def describe(filters: Filters) -> str:

@@ -15,8 +15,8 @@ from ingest.records import PaperSummary
 
 from .compose import Composer
 from .figures import FigurePoint, figure_points
-from .filters import Catalogue, describe, merge, parse_filters, relative_shift, shift_years, strip_dates
-from .prompts import EMPTY_INDEX, NO_MATCH, REFUSAL
+from .filters import Catalogue, content_dates, describe, merge, parse_filters, relative_shift, shift_years, strip_dates
+from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, NO_MATCH, REFUSAL
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever
 from .settings import Settings
@@ -181,6 +181,12 @@ class Assistant:
         standalone, applied = self.resolve(question, history, filters)
         mode = mode if mode in MODES else detect_mode(standalone)
         notice = self.unmatched(applied)
+        relaxed = content_dates(standalone, applied) if notice else None
+        note = ""
+        if relaxed is not None and not self.unmatched(relaxed):
+            # "the commitments agreed in February 2021": those papers are not here, later ones report on them.
+            note = CONTENT_DATE_NOTE.format(what=describe(replace(applied, labels=tuple(l for l in applied.labels if l not in relaxed.labels))))
+            notice, applied = "", relaxed
         if notice:
             return Answer(question=question, answered=False, answer=notice, mode=mode, filters=applied)
         # A timeline wants every meeting on the topic, so it draws on many more chunks.
@@ -207,7 +213,7 @@ class Assistant:
         return Answer(
             question=question,
             answered=answer.answered,
-            answer=answer.answer,
+            answer=f"*{note}*\n\n{answer.answer}" if note and answer.answered else answer.answer,
             citations=answer.citations,
             mode=mode,
             filters=applied,

@@ -24,7 +24,20 @@ _STEMMER = Stemmer.Stemmer("english")
 def stem(word: str) -> str:
     """Snowball (Porter 2) English stem: commitments/committed/commit -> commit, agree/agreed -> agre."""
     word = word.lower().replace("’", "'").removesuffix("'s")
+    word = IRREGULAR.get(word, word)
     return _STEMMER.stemWord(word) if word.isalpha() else word
+
+
+# Irregular past forms the stemmer cannot join to their verbs: "won" an award is "win".
+IRREGULAR = {
+    "won": "win", "held": "hold", "met": "meet", "gave": "give", "given": "give", "made": "make", "took": "take",
+    "taken": "take", "grew": "grow", "grown": "grow", "paid": "pay", "bought": "buy", "spent": "spend", "began": "begin",
+    "begun": "begin", "wrote": "write", "written": "write", "led": "lead", "brought": "bring", "rose": "rise",
+    "risen": "rise", "fell": "fall", "fallen": "fall", "chose": "choose", "chosen": "choose", "kept": "keep",
+    "sought": "seek", "saw": "see", "seen": "see", "went": "go", "gone": "go", "came": "come", "knew": "know",
+    "known": "know", "thought": "think", "sent": "send", "built": "build", "drew": "draw", "drawn": "draw",
+    "lost": "lose", "left": "leave", "felt": "feel", "heard": "hear", "told": "tell", "said": "say",
+}
 
 
 def tokens(text: str) -> list[str]:

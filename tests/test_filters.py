@@ -1,7 +1,7 @@
 import pytest
 
 from assistant.text import stem
-from assistant.filters import Catalogue, describe, merge, parse_filters, relative_shift, shift_years, strip_dates
+from assistant.filters import Catalogue, content_dates, describe, merge, parse_filters, relative_shift, shift_years, strip_dates
 
 CATALOGUE = Catalogue(
     councils=("Manchester City Council", "Rotherham Metropolitan Borough Council"),
@@ -91,3 +91,21 @@ def test_where_clause_matches_accepts():
 
 def test_strip_dates_keeps_the_topic():
     assert strip_dates("What did Cabinet decide about social value in March 2022?") == "What did Cabinet decide about social value?"
+
+
+@pytest.mark.parametrize(
+    ("question", "describes_subject"),
+    [
+        ("What had been achieved against the commitments agreed in February 2021?", True),
+        ("How were the priorities set in 2022 delivered?", True),
+        ("What was agreed in February 2021?", False),
+        ("What did Cabinet agree in March 2022?", False),
+        ("Which priorities were approved on 28 March 2022?", False),
+    ],
+)
+def test_a_date_describing_the_subject_can_be_set_aside(question, describes_subject):
+    filters = parse_filters(question, CATALOGUE)
+    relaxed = content_dates(question, filters)
+    assert (relaxed is not None) == describes_subject
+    if relaxed is not None:
+        assert not relaxed.date_from and not relaxed.date_to and not relaxed.labels

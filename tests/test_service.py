@@ -89,6 +89,16 @@ def test_filters_fail_closed_and_say_which(assistant):
         assert words in answer.answer and answer.answer != REFUSAL
 
 
+def test_a_date_that_describes_the_subject_reads_later_papers_when_its_own_are_missing(assistant):
+    # No paper is from 2020; "the priorities agreed in 2020" are what later papers report back on.
+    answer = assistant.ask("What progress was there on the social value priorities agreed in 2020?")
+    assert answer.answered and answer.answer.startswith("*No papers from year 2020 are in the index")
+    assert not answer.filters.date_from and answer.citations
+    # Asking which meetings to read still fails closed.
+    answer = assistant.ask("What social value priorities were agreed in 2020?")
+    assert not answer.answered and "year 2020" in answer.answer
+
+
 def test_explicit_filters_combine_with_the_question(assistant):
     from assistant.records import Filters
 
