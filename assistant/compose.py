@@ -55,7 +55,7 @@ COUNT = re.compile(
     re.I,
 )
 ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat date\b|\bwhich (?:meeting|year|month)\b", re.I)
-ASKS_WHO = re.compile(r"\bwho\b|\bwhich (?:committee|councillor|officer)\b", re.I)
+ASKS_WHO = re.compile(r"\bwho(?:se)?\b|\bwhich (?:committee|councillor|officer)\b", re.I)
 # Words that say what kind of answer is wanted, not what it is about.
 MODE_WORDS = set(
     tokens(

@@ -16,7 +16,7 @@ STOPWORDS = frozenset(
     hers him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
     ours out over own same she should so some such than that the their theirs them then there these they this those
     through to too under until up very was we were what when where which while who whom why will with would you your
-    yours us also tell say said give show please much many way ways year years""".split()
+    yours us also tell say said give show please much many way ways year years whose""".split()
 )
 _STEMMER = Stemmer.Stemmer("english")
 

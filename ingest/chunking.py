@@ -6,8 +6,9 @@ import re
 
 from .records import Chunk, Item, Paper
 
-# A new block starts a line: "1.1 ", "2. ", "(3) ", "a. ", "b) ", bullets, "Resolved".
-BLOCK_START = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?\s|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]\s|[•●▪\-–*]\s|Resolved\b)")
+# A new block starts a line: "1.1 ", "2. ", "(3) ", "a. ", "b) ", bullets, "Resolved". A paragraph
+# number opens a sentence; "2.6 to 2.20;" on a wrapped line is a reference inside one.
+BLOCK_START = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+(?![a-z])|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]\s|[•●▪\-–*]\s|Resolved\b)")
 SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+(?=[A-Z0-9£(\"'])")
 ABBREVIATIONS = {"a.m", "p.m", "e.g", "i.e", "no", "nos", "para", "paras", "cllr", "cllrs", "mr", "mrs", "ms", "dr", "st", "etc", "vs", "approx"}
 SHORT_LINE = 60

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     def collection_name(self) -> str:
         """Derived from what shapes the vectors, so changing them builds a new index instead of mixing."""
         # The last part is the version of cleaning and chunking: text they make differently is a new index.
-        shape = f"{self.model_name}|{self.chunk_chars}|{self.chunk_overlap}|v2"
+        shape = f"{self.model_name}|{self.chunk_chars}|{self.chunk_overlap}|v3"
         return f"{self.collection_prefix}-{hashlib.sha256(shape.encode()).hexdigest()[:10]}"
 
     @property
