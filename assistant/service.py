@@ -53,6 +53,8 @@ FOLLOW_UP = re.compile(
 )
 
 
+SET_ASIDE = "set_aside"
+"""Filter label of a date the question describes its subject with, set aside because no paper has it."""
 KEYWORD_ONLY_COVERAGE = 0.5
 """With no dense similarity, the share of the question's weighted terms the best chunks must hold."""
 
@@ -149,6 +151,11 @@ class Assistant:
             question = f"{strip_dates(base_question)} {extra if re.search(r'[A-Za-z]', extra) else ''}".strip()
         if filters is not None and not filters.empty:
             asked = merge(asked, filters)
+        relaxed = content_dates(question, asked) if self.unmatched(asked) else None
+        if relaxed is not None and not self.unmatched(relaxed):
+            # "the commitments agreed in February 2021": those papers are not here; later ones report on them.
+            dates = describe(replace(asked, labels=tuple(l for l in asked.labels if l not in relaxed.labels)))
+            asked = replace(relaxed, labels=relaxed.labels + ((SET_ASIDE, dates),))
         return question, asked
 
     def search(self, query: str, *, filters: Filters | None = None, k: int | None = None, method: str | None = None) -> list[Hit]:
@@ -181,12 +188,8 @@ class Assistant:
         standalone, applied = self.resolve(question, history, filters)
         mode = mode if mode in MODES else detect_mode(standalone)
         notice = self.unmatched(applied)
-        relaxed = content_dates(standalone, applied) if notice else None
-        note = ""
-        if relaxed is not None and not self.unmatched(relaxed):
-            # "the commitments agreed in February 2021": those papers are not here, later ones report on them.
-            note = CONTENT_DATE_NOTE.format(what=describe(replace(applied, labels=tuple(l for l in applied.labels if l not in relaxed.labels))))
-            notice, applied = "", relaxed
+        set_aside = next((said for facet, said in applied.labels if facet == SET_ASIDE), "")
+        note = CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else ""
         if notice:
             return Answer(question=question, answered=False, answer=notice, mode=mode, filters=applied)
         # A timeline wants every meeting on the topic, so it draws on many more chunks.
