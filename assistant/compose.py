@@ -32,7 +32,13 @@ RESOLUTION = re.compile(
     re.I,
 )
 # Options appraisals and hedges: "Cabinet could choose not to agree ..." is no commitment.
-HEDGE = re.compile(r"(?:could|might|would not|not recommended|option \d|alternative)\b", re.I)
+HEDGE = re.compile(r"\b(?:could|might|would not|not recommended|option \d|alternative)\b", re.I)
+# The options section of a report: never what was decided.
+OPTION = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\s+)?Option \d\b|\bnot recommended\b", re.I)
+# "That Cabinet agrees the priorities set out in paragraph 2.2 below": the list is at 2.2.
+PARAGRAPH_REFERENCE = re.compile(r"\b(?:set out|listed|described|given) (?:in|at) paragraph (\d{1,2}(?:\.\d{1,2})+)", re.I)
+REFERENCE_REACH = 4
+"""Chunks after a sentence searched for the paragraph it refers to."""
 DATE_TERM = re.compile(r"^(?:(?:19|20)\d\d|januari|februari|march|april|may|june|juli|august|septemb|octob|novemb|decemb)$")
 PEOPLE = re.compile(r"\b(?:Councillor|Cllr|Leader|Chief Executive|Chair|Director|Board|Cabinet|officer)\b")
 DECISION = re.compile(
@@ -71,6 +77,9 @@ MODE_WORDS = set(
 # Lines of a cover block ("Meeting date: Monday 28 March 2022") are metadata, not evidence.
 COVER_LINE = re.compile(r"^[A-Z][A-Za-z ()/]{1,40}:\s")
 COVER_LABEL = re.compile(r"(?:^|\s)(?:Report (?:title|of|author)|Agenda item|Meeting date|Committee|Cabinet portfolio|Strategic directorate|Wards affected|Key decision):\s")
+# A heading ("2. Summary of the priorities for 2023") names a topic and says nothing about it; a
+# table row ("Commitments secured £27.8m") looks the same but holds a figure.
+HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?[A-Z][^.:;!?]{0,80}$(?<=[A-Za-z0-9)])")
 # Lists of appendices and background papers name documents; they say nothing.
 LISTING = re.compile(
     r"^(?:Appendix \w{1,4}\b|Appendices\b|Background papers\b)|\s[–-] report to\b|Consideration by any other Council Committee", re.I
@@ -180,7 +189,7 @@ class Composer:
             for start, end in sentence_spans(chunk.text):
                 text = squash(chunk.text[start:end])
                 words = len(text.split())
-                if words < 5 or len(text) > 600 or LISTING.search(text):
+                if words < 5 or len(text) > 600 or LISTING.search(text) or (HEADING.match(text) and not has_figure(text)):
                     continue
                 # Cover-block lines ("Report of: Assistant Chief Executive") answer "who" and nothing else.
                 if COVER_LINE.match(text) and (words < 12 or len(COVER_LABEL.findall(text)) > 1) and not wants_who:
@@ -199,6 +208,8 @@ class Composer:
                 if wants_who and PEOPLE.search(text):
                     score += 0.15
                 if mode == "commitments":
+                    if OPTION.search(text):
+                        continue
                     score += 0.35 if RESOLUTION.search(text) else 0.1 if DECISION.search(text) else 0.0
                     # An options appraisal lists what Cabinet could do, not what it committed to.
                     score -= 0.4 if HEDGE.search(text) else 0.0
@@ -312,6 +323,22 @@ class Composer:
             return lead if self.verified(lead) else None
         return None
 
+    def referenced(self, evidence: Evidence) -> Evidence | None:
+        """The verified list opener at the paragraph a sentence refers to ("set out in paragraph 2.2 below")."""
+        match = PARAGRAPH_REFERENCE.search(evidence.text)
+        if not match:
+            return None
+        number = match.group(1)
+        chunk, reach = evidence.chunk, REFERENCE_REACH
+        while chunk is not None and reach > 0:
+            for start, end in sentence_spans(chunk.text):
+                text = squash(chunk.text[start:end])
+                if text.startswith(f"{number} ") and text.endswith(":"):
+                    lead = Evidence(text, chunk, chunk.page_at(start), evidence.score, evidence.rank, frozenset(tokens(text)), start)
+                    return lead if self.verified(lead) else None
+            chunk, reach = self.next_chunk(chunk), reach - 1
+        return None
+
     def with_openers(self, chosen: list[Evidence]) -> list[Evidence]:
         """Entries of a list are shown under the sentence that opens it, with the whole list."""
         out: list[Evidence] = []
@@ -356,7 +383,7 @@ class Composer:
         groups: dict[tuple, list[Evidence]] = {}
         for evidence in chosen:
             groups.setdefault(meeting_key(evidence.chunk) + (evidence.chunk.item, evidence.chunk.title), []).append(evidence)
-        lists = {id(e): self.list_entries(e) for e in chosen} if with_lists else {}
+        lists = {id(e): self.list_entries(self.referenced(e) or e) for e in chosen} if with_lists else {}
         # An entry chosen on its own is shown under the sentence that opens its list instead.
         listed = {(x.chunk.paper_id, x.text) for entries in lists.values() for x in entries}
         chosen = [e for e in chosen if (e.chunk.paper_id, e.text) not in listed or lists.get(id(e))]
@@ -370,6 +397,8 @@ class Composer:
             prose: list[str] = []
             for e in members:
                 entries = [x for x in lists.get(id(e), []) if (x.chunk.paper_id, x.text) not in shown]
+                if lists.get(id(e)) and not entries and e.text.endswith(":"):
+                    continue  # "The priorities are:" whose list is already shown under its resolution
                 shown |= {(x.chunk.paper_id, x.text) for x in entries}
                 sentence = f"{e.display} {self._cite(e, citations)}"
                 nested = [f"  - {x.text} [{citations.add(x)}]" for x in entries]

@@ -135,3 +135,25 @@ def test_words_a_filter_already_applied_are_not_topic_terms():
     terms = composer.topic_terms("What local spend did OSMB hear about in June 2025?", filters)
     assert terms == {"local", "spend"}
     assert "agre" in composer.topic_terms("What did Cabinet agree?") & composer.topic_terms("priorities agreed by Cabinet")
+
+
+def test_a_resolution_that_points_at_a_paragraph_brings_the_list_there():
+    chunk = _chunk(
+        "1.2 That Cabinet agrees the priorities for 2023 set out in paragraph 2.2 below.\n"
+        "2. Summary of the priorities for 2023\n"
+        "2.1 The priorities build on the lessons of the first three years.\n"
+        "2.2 The priorities proposed for 2023 are:\n"
+        "(a) To embed strong delivery of social value through training.\n"
+        "(b) To hold a celebration event for suppliers.\n"
+        "5.1 Option 1 is to agree the priorities for 2023 as proposed.\n"
+        "5.2 Cabinet could choose not to agree any priorities, which is not recommended."
+    )
+    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
+    ranked = composer.evidence("What priorities did Cabinet agree for 2023?", [Hit(chunk=chunk, score=1.0)], "commitments")
+    texts = [e.text for e in ranked]
+    assert not any("Option 1" in t or "could choose" in t for t in texts), "an options appraisal is no commitment"
+    assert "2. Summary of the priorities for 2023" not in texts, "a heading says nothing"
+    resolution = next(e for e in ranked if e.text.startswith("1.2 That Cabinet agrees"))
+    lead = composer.referenced(resolution)
+    assert lead is not None and lead.text == "2.2 The priorities proposed for 2023 are:"
+    assert [e.text[:3] for e in composer.list_entries(lead)] == ["(a)", "(b)"]
