@@ -59,11 +59,16 @@ KEYWORD_ONLY_COVERAGE = 0.5
 """With no dense similarity, the share of the question's weighted terms the best chunks must hold."""
 
 
-def detect_mode(question: str) -> str:
-    """The mode a question asks for; plain answer when none is cued."""
+# "Did the council promise to publish a report?" asks about one claim, not for a list of commitments.
+YES_NO = re.compile(r"^\s*(?:did|does|do|is|are|was|were|has|have|had)\b", re.I)
+
+
+def detect_mode(question: str, asked: str = "") -> str:
+    """The mode a question asks for (asked: the words the user typed, when question is a follow-up made standalone)."""
+    yes_no = YES_NO.match(asked or question)
     for mode, pattern in MODE_CUES:
         if pattern.search(question):
-            return mode
+            return "answer" if mode == "commitments" and yes_no else mode
     return "answer"
 
 
@@ -186,7 +191,7 @@ class Assistant:
         if not self.papers():
             return Answer(question=question, answered=False, answer=EMPTY_INDEX, mode=mode or "answer")
         standalone, applied = self.resolve(question, history, filters)
-        mode = mode if mode in MODES else detect_mode(standalone)
+        mode = mode if mode in MODES else detect_mode(standalone, question)
         notice = self.unmatched(applied)
         set_aside = next((said for facet, said in applied.labels if facet == SET_ASIDE), "")
         note = CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else ""

@@ -182,7 +182,13 @@ def test_empty_index_says_so(settings, fake_embeddings):
         ("When was the anchor network first proposed?", "timeline"),
         ("Draft a background paragraph on our social value policy", "draft"),
         ("When was the council accredited as a Living Wage Employer?", "answer"),
+        ("Did the council promise to publish a report each year?", "answer"),
+        ("Can you trace the anchor network across the annual reports?", "timeline"),
     ],
 )
 def test_mode_detection(question, mode):
     assert detect_mode(question) == mode
+
+
+def test_a_yes_no_follow_up_is_answered_plainly():
+    assert detect_mode("What priorities were agreed? Were they described the same way", "Were they described the same way?") == "answer"
