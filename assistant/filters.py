@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from ingest.metadata import MONTHS
 
@@ -62,6 +63,9 @@ EFFECTIVE_DATE = re.compile(
 # "the 2024/25 annual report": a report on a year comes during it or in the months after it.
 REPORT_ON_YEAR = re.compile(r"\s+(?:social value\s+)?(?:annual\s+)?(?:report|accounts|outturn|statement)\b", re.I)
 REPORT_LAG_MONTHS = 6
+# "When were the minutes of the Cabinet meeting of 9 June 2025 approved?"
+MINUTES_OF = re.compile(r"\bminutes of (?:the )?(?:[\w ]{0,40} )?meeting (?:held )?(?:on |of )?$", re.I)
+APPROVAL = re.compile(r"\b(?:approved?|signed|confirmed|agreed)\b", re.I)
 SINCE_YEAR = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\b", re.I)
 BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
@@ -153,6 +157,10 @@ def _date_filter(question: str) -> tuple[str, str, tuple[str, str] | None]:
     if match := _meeting_date(FULL_DATE, question):
         month = MONTHS[match.group(2).lower()]
         iso = f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"
+        if MINUTES_OF.search(question[: match.start()]) and APPROVAL.search(question):
+            # A meeting's minutes are approved at a later meeting: read the meetings after it.
+            after = (date.fromisoformat(iso) + timedelta(days=1)).isoformat()
+            return after, "", ("after", match.group(0))
         return iso, iso, ("date", match.group(0))
     if match := _meeting_date(MONTH_YEAR, question):
         year, month = int(match.group(2)), MONTHS[match.group(1).lower()]
@@ -254,7 +262,7 @@ def merge(base: Filters, override: Filters) -> Filters:
     )
 
 
-DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before")
+DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before", "after")
 # "the commitments agreed in February 2021": a date that says when something described was done,
 # not (like "what was agreed in ...") which meetings to read. Later papers report back on it.
 CONTENT_DATE = re.compile(

@@ -30,6 +30,8 @@ OSMB = "Overview and Scrutiny Management Board"
         ("What did the Scrutiny Board say?", {"committee": [OSMB]}),
         ("What did Cabinet decide in March 2022?", {"committee": ["Cabinet"], "date_from": "2022-03-01", "date_to": "2022-03-31"}),
         ("What happened on 28 March 2022?", {"date_from": "2022-03-28", "date_to": "2022-03-28"}),
+        # Minutes are approved at a later meeting.
+        ("When were the minutes of the Cabinet meeting of 9 June 2025 approved?", {"committee": ["Cabinet"], "date_from": "2025-06-10"}),
         ("What changed between 2019 and 2023?", {"date_from": "2019-01-01", "date_to": "2023-12-31"}),
         ("How has it developed since 2022?", {"date_from": "2022-01-01"}),
         ("What did Manchester do on social value?", {"council": ["Manchester City Council"]}),
