@@ -61,6 +61,8 @@ COUNT = re.compile(
     re.I,
 )
 ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat date\b|\bwhich (?:meeting|year|month)\b", re.I)
+# "What did the board ask for?": what a meeting resolved or recommended answers it.
+ASKS_DECISION = re.compile(r"\bask(?:ed)? for\b|\brequest|\brecommend|\bdecid|\bresol|\bagree", re.I)
 ASKS_WHO = re.compile(r"\bwho(?:se)?\b|\bwhich (?:committee|councillor|officer)\b", re.I)
 # Words that say what kind of answer is wanted, not what it is about.
 MODE_WORDS = set(
@@ -180,7 +182,9 @@ class Composer:
         terms = self.topic_terms(question, filters)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
-        wants_figure, wants_when, wants_who = (bool(p.search(question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO))
+        wants_figure, wants_when, wants_who, wants_decision = (
+            bool(p.search(question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO, ASKS_DECISION)
+        )
         top_dense = max((h.dense for h in hits), default=0.0)
         out: list[Evidence] = []
         for rank, hit in enumerate(hits):
@@ -207,6 +211,8 @@ class Composer:
                     score += 0.15
                 if wants_who and PEOPLE.search(text):
                     score += 0.15
+                if wants_decision and mode == "answer" and RESOLUTION.search(text):
+                    score += 0.2
                 if mode == "commitments":
                     if OPTION.search(text):
                         continue
