@@ -371,9 +371,8 @@ class Composer:
             return None
         if mode in ("answer", "commitments"):
             chosen = self.with_openers(chosen)
-        wanted = COUNT if re.search(r"\bhow many\b", question, re.I) else QUANTITY
-        if mode == "answer" and ASKS_COUNT.search(question) and not any(wanted.search(REFERENCE.sub(" ", e.text)) for e in chosen):
-            return None  # "how many ...?" and not one count in the evidence: the papers do not say
+        if mode == "answer" and ASKS_COUNT.search(question) and not any(_states_amount(question, e.text) for e in chosen):
+            return None  # "how many suppliers ...?" and no count of suppliers in the evidence: the papers do not say
         citations = Citations()
         if mode == "draft":
             ordered = sorted(chosen, key=lambda e: (e.chunk.meeting_date, e.chunk.source, e.chunk.ordinal))
@@ -477,6 +476,22 @@ class Composer:
 def has_figure(text: str) -> bool:
     """Whether a sentence states a figure (see FIGURE)."""
     return bool(FIGURE.search(REFERENCE.sub(" ", text)))
+
+
+def _states_amount(question: str, text: str) -> bool:
+    """Whether a sentence gives what "how much ...?" or "how many <things> ...?" asks for.
+
+    "How many suppliers attended?" wants a count of suppliers ("25 suppliers", "six local suppliers"),
+    not the 11 winners of an award mentioned in the same sentence."""
+    text = REFERENCE.sub(" ", text)
+    many = re.search(r"\bhow many\s+(.*)", question, re.I)
+    if not many:
+        return bool(QUANTITY.search(text))
+    things = set(tokens(many.group(1))[:3])  # "social value measures": the noun is among the first words
+    if not things:
+        return bool(COUNT.search(text))
+    # The count comes just before the things: "21 measures", "six key outcomes", "top 300 suppliers".
+    return any(things & set(tokens(" ".join(text[m.end() :].split()[:3]))) for m in COUNT.finditer(text))
 
 
 def _years_wanted(filters: Filters | None) -> tuple[int, int] | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.compose import COUNT, Composer, Evidence, _looks_back, has_figure
+from assistant.compose import COUNT, Composer, Evidence, _looks_back, _states_amount, has_figure
 from assistant.records import Filters
 from assistant.service import Assistant
 from ingest.pipeline import ingest_corpus
@@ -127,6 +127,15 @@ def test_years_days_items_and_covid_19_are_not_figures():
         assert has_figure(text), text
     assert COUNT.search("six outcomes") and COUNT.search("12 measures")
     assert not COUNT.search("£13.5m") and not COUNT.search("20%") and not COUNT.search("in 2023")
+
+
+def test_how_many_things_wants_a_count_of_those_things():
+    assert _states_amount("How many suppliers attended?", "Some 25 local suppliers attended the event.")
+    assert _states_amount("How many social value measures are used?", "The Council has chosen 21 measures.")
+    assert _states_amount("How many outcomes are there?", "The policy identifies six key outcomes.")
+    assert not _states_amount("How many suppliers attended?", "There were 11 category winners and suppliers were pleased.")
+    assert not _states_amount("How many suppliers attended?", "The event was held on 23 March 2022.")
+    assert _states_amount("How much was secured?", "It secured £13.5m.")
 
 
 def test_words_a_filter_already_applied_are_not_topic_terms():
