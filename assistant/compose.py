@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from ingest.chunking import sentence_spans
 from ingest.records import Chunk
@@ -92,6 +93,8 @@ PROCEDURAL = re.compile(
     r"exclusion of the press|urgent business|date and time of (?:the )?next meeting|attendance|front sheet",
     re.I,
 )
+ECHO_DAYS = 31
+"""A sentence said again within this many days is the same report at its next meeting; later, a recap."""
 MAX_SENTENCES = {"answer": 6, "commitments": 10, "timeline": 12, "draft": 7}
 PARAGRAPH_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+|^\d{1,2}\.\s+(?=[A-Z])")
 # "(a) Launch the toolkit", "b. Embed ...", "(ii) ...", "- ...": entries of a list that a sentence ending ":" opens.
@@ -280,7 +283,12 @@ class Composer:
         """
         echoes = self.echoes.setdefault(id(shown), [])
         meetings = {meeting_key(shown.chunk)} | {meeting_key(e.chunk) for e in echoes}
-        if len(echoes) < 2 and meeting_key(twin.chunk) not in meetings and twin.chunk.council == shown.chunk.council:
+        if (
+            len(echoes) < 2
+            and meeting_key(twin.chunk) not in meetings
+            and twin.chunk.council == shown.chunk.council
+            and _days_apart(twin.chunk.meeting_date, shown.chunk.meeting_date) <= ECHO_DAYS
+        ):
             if self.verified(twin):
                 echoes.append(twin)
 
@@ -492,6 +500,14 @@ def _states_amount(question: str, text: str) -> bool:
         return bool(COUNT.search(text))
     # The count comes just before the things: "21 measures", "six key outcomes", "top 300 suppliers".
     return any(things & set(tokens(" ".join(text[m.end() :].split()[:3]))) for m in COUNT.finditer(text))
+
+
+def _days_apart(a: str, b: str) -> int:
+    """Days between two ISO dates (a large number when either is missing)."""
+    try:
+        return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
+    except ValueError:
+        return 10**6
 
 
 def _years_wanted(filters: Filters | None) -> tuple[int, int] | None:

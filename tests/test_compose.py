@@ -166,3 +166,15 @@ def test_a_resolution_that_points_at_a_paragraph_brings_the_list_there():
     lead = composer.referenced(resolution)
     assert lead is not None and lead.text == "2.2 The priorities proposed for 2023 are:"
     assert [e.text[:3] for e in composer.list_entries(lead)] == ["(a)", "(b)"]
+
+
+def test_the_same_sentence_at_the_next_meeting_is_a_second_citation_but_a_recap_a_year_later_is_not():
+    sentence = "The threshold for social value remains one hundred thousand pounds for every contract."
+    chunks = [
+        Chunk(chunk_id=f"{d}:00000", paper_id=d, source=f"{d}.pdf", council="C", committee=committee, meeting_date=d,
+              item="6", title="Social Value Annual Report", doc_type="report", page_start=1, page_end=1, text=sentence)
+        for committee, d in (("Overview and Scrutiny Management Board", "2022-03-23"), ("Cabinet", "2022-03-28"), ("Cabinet", "2023-03-20"))
+    ]
+    composer = Composer(lambda pid: [sentence], lambda term: 1.0)
+    answer = composer.compose("What is the social value threshold?", [Hit(chunk=c, score=1.0) for c in chunks], mode="answer", filters=Filters())
+    assert {c.meeting_date for c in answer.citations} == {"2022-03-23", "2022-03-28"}
