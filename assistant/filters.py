@@ -69,6 +69,8 @@ APPROVAL = re.compile(r"\b(?:approved?|signed|confirmed|agreed)\b", re.I)
 SINCE_YEAR = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\b", re.I)
 BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
+DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before", "after")
+"""Labels of the date filters (one question sets at most one)."""
 DOC_TYPE_WORDS = (
     (re.compile(r"\b(?:in|from) the minutes\b|\bminuted\b|\bthe minutes (?:say|record|show)", re.I), "minutes"),
     (re.compile(r"\b(?:in|on) the agenda\b", re.I), "agenda"),
@@ -262,7 +264,6 @@ def merge(base: Filters, override: Filters) -> Filters:
     )
 
 
-DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before", "after")
 # "the commitments agreed in February 2021": a date that says when something described was done,
 # not (like "what was agreed in ...") which meetings to read. Later papers report back on it.
 CONTENT_DATE = re.compile(
