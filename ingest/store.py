@@ -14,6 +14,8 @@ import threading
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlparse
 
+import numpy as np
+
 from .records import Chunk, Paper, PaperSummary
 from .settings import Settings
 
@@ -55,9 +57,11 @@ def _in_batches(values: Sequence, size: int = WRITE_BATCH) -> Iterable[Sequence]
 class Store:
     """The chunk collection and the paper registry of one index."""
 
-    def __init__(self, client, collection_name: str) -> None:
+    def __init__(self, client, collection_name: str, *, served: bool = False) -> None:
         self.client = client
         self.collection_name = collection_name
+        self.served = served
+        """True when a Chroma server holds the index (and its vectors), False when it is in this process."""
         self.chunks = client.get_or_create_collection(
             collection_name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
         )
@@ -66,7 +70,7 @@ class Store:
     @classmethod
     def from_settings(cls, settings: Settings) -> "Store":
         """The store the settings point at."""
-        return cls(make_client(settings), settings.collection_name)
+        return cls(make_client(settings), settings.collection_name, served=bool(settings.chroma_url))
 
     # -- the registry -----------------------------------------------------------------------
 
@@ -151,17 +155,29 @@ class Store:
 
     # -- reads --------------------------------------------------------------------------------
 
-    def all_chunks(self) -> list[Chunk]:
-        """Every chunk of every done paper (for the keyword index)."""
+    def all_chunks(self, *, with_vectors: bool = False) -> tuple[list[Chunk], np.ndarray | None]:
+        """Every chunk of every done paper (for the keyword index) and, with_vectors, their vectors.
+
+        The vectors are unit-length float32 rows in the order of the chunks; None when not asked for or
+        when there are no chunks.
+        """
         done = {pid for pid, meta in self.registry().items() if meta.get("status") == DONE}
         out: list[Chunk] = []
+        rows: list[np.ndarray] = []
+        include = ["documents", "metadatas", "embeddings"] if with_vectors else ["documents", "metadatas"]
         total = self.chunks.count()
         for offset in range(0, total, 5000):
-            records = self.chunks.get(include=["documents", "metadatas"], limit=5000, offset=offset)
-            for cid, text, meta in zip(records["ids"], records["documents"], records["metadatas"]):
-                if meta and meta.get("paper_id") in done:
-                    out.append(Chunk.from_metadata(cid, text or "", meta))
-        return out
+            records = self.chunks.get(include=include, limit=5000, offset=offset)
+            keep = [i for i, meta in enumerate(records["metadatas"]) if meta and meta.get("paper_id") in done]
+            out += [Chunk.from_metadata(records["ids"][i], records["documents"][i] or "", records["metadatas"][i]) for i in keep]
+            if with_vectors and keep:
+                rows.append(np.asarray(records["embeddings"], dtype=np.float32)[keep])
+        if not rows:
+            return out, None
+        vectors = np.concatenate(rows)
+        # Chroma's cosine space compares directions; unit rows make a dot product the same cosine.
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return out, vectors
 
     def vector_store(self, embeddings):
         """LangChain's Chroma vector store over the chunk collection (dense retrieval)."""
