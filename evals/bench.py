@@ -163,6 +163,7 @@ def run_size(size: int, pickle_path: Path, index_dir: Path, questions: list[str]
     from assistant.service import Assistant
     from assistant.settings import Settings
     from ingest.embedding import SentenceTransformerEmbeddings
+    from ingest.pipeline import EMBED_AT_ONCE
     from ingest.store import Store
 
     records = pickle.loads(pickle_path.read_bytes())
@@ -171,10 +172,17 @@ def run_size(size: int, pickle_path: Path, index_dir: Path, questions: list[str]
     started = time.perf_counter()
     chunks = 0
     papers = 0
+    # Written in groups, as ingest writes them.
+    group: list = []
     for paper, paper_chunks, vectors in _copies(records, size):
-        store.write_paper(paper, paper_chunks, vectors)
+        group.append((paper, paper_chunks, vectors))
+        if sum(len(c) for _, c, _ in group) >= EMBED_AT_ONCE:
+            store.write_papers(group)
+            group = []
         chunks += len(paper_chunks)
         papers += 1
+    if group:
+        store.write_papers(group)
     build_s = time.perf_counter() - started
 
     embeddings = SentenceTransformerEmbeddings(settings.model_path, batch_size=settings.embed_batch)

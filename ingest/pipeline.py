@@ -19,7 +19,12 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 PARSE_AHEAD = 2
-"""Papers parsed ahead of the one being embedded."""
+"""Papers parsed ahead of the one being chunked."""
+EMBED_AT_ONCE = 512
+"""Chunks of consecutive papers embedded in one call and written in one go. sentence-transformers sorts
+a call's texts by length before batching them, so one call over several papers pads far less than one
+per paper (the demo corpus: 1.37 padded tokens per real token paper by paper, 1.14 in calls of 512 or
+more); and each Chroma write costs about the same CPU whatever its size."""
 Progress = Callable[[int, int, str], None]
 """progress(done, total, what) — called as each file is dealt with."""
 
@@ -154,7 +159,7 @@ def ingest_files(
         except IngestError as exc:
             _record(report, source, exc)
 
-    # Work: parse the next paper in a thread while this one is embedded (pypdf and torch overlap).
+    # Work: parse the next papers in a thread while these are embedded (pypdf and torch overlap).
     manifests: dict[Path, dict[str, dict]] = {}
 
     def parse(path: Path, source: str) -> Paper:
@@ -167,6 +172,7 @@ def ingest_files(
         return parse_pdf(data, source=source, settings=settings, overrides=manifests[path.parent].get(path.name))
 
     done_before = report.skipped_unchanged + len(report.failed)
+    group: list[tuple[Paper, list[Chunk], str | None]] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
         ahead = [pool.submit(parse, path, source) for path, source, _ in work[:PARSE_AHEAD]]
         for index, (path, source, old) in enumerate(work):
@@ -180,19 +186,34 @@ def ingest_files(
                 chunks = chunk_paper(paper, chunk_chars=settings.chunk_chars, overlap=settings.chunk_overlap)
                 if not chunks:
                     raise IngestError(f"{source}: no text to index after cleaning")
-                vectors = embeddings.embed_documents([embedding_text(c) for c in chunks])
-                if old:
-                    store.remove_paper(old)
-                    report.replaced += 1
-                store.write_paper(paper, chunks, vectors)
-                report.papers += 1
-                report.chunks += len(chunks)
             except IngestError as exc:
                 _record(report, source, exc)
+                continue
+            group.append((paper, chunks, old))
+            if sum(len(c) for _, c, _ in group) >= EMBED_AT_ONCE:
+                _embed_and_write(group, store=store, embeddings=embeddings, report=report)
+                group = []
+    if group:
+        _embed_and_write(group, store=store, embeddings=embeddings, report=report)
     if progress:
         progress(len(paths), len(paths), "")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _embed_and_write(group: list[tuple[Paper, list[Chunk], str | None]], *, store, embeddings, report: IngestReport) -> None:
+    """Embed the chunks of these (paper, chunks, id of the version it replaces) in one call and write them in one go."""
+    vectors = embeddings.embed_documents([embedding_text(c) for _, chunks, _ in group for c in chunks])
+    written, start = [], 0
+    for paper, chunks, old in group:
+        if old:
+            store.remove_paper(old)
+            report.replaced += 1
+        written.append((paper, chunks, vectors[start : start + len(chunks)]))
+        start += len(chunks)
+    store.write_papers(written)
+    report.papers += len(group)
+    report.chunks += start
 
 
 def _sha256(path: Path, source: str) -> str:
