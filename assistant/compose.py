@@ -116,6 +116,10 @@ class Evidence:
     start: int = 0
     """Offset of the sentence in its chunk's text."""
 
+    def beside(self, text: str, chunk: Chunk, start: int) -> "Evidence":
+        """Another sentence shown with this one (its list, the sentence opening it), ranked the same."""
+        return Evidence(text, chunk, chunk.page_at(start), self.score, self.rank, frozenset(tokens(text)), start)
+
     @property
     def display(self) -> str:
         """The sentence as shown: without its paragraph number ("2.3 "); the citation keeps the whole quote."""
@@ -314,7 +318,7 @@ class Composer:
                 if not LIST_ENTRY.match(text):
                     return entries
                 seen.add(text)
-                entry = Evidence(text, chunk, chunk.page_at(start), lead.score, lead.rank, frozenset(tokens(text)), start)
+                entry = lead.beside(text, chunk, start)
                 if self.verified(entry):
                     entries.append(entry)
                 if len(entries) >= MAX_LIST_ENTRIES:
@@ -333,7 +337,7 @@ class Composer:
                 continue
             if not text.endswith(":"):
                 return None
-            lead = Evidence(text, chunk, chunk.page_at(start), entry.score, entry.rank, frozenset(tokens(text)), start)
+            lead = entry.beside(text, chunk, start)
             return lead if self.verified(lead) else None
         return None
 
@@ -348,7 +352,7 @@ class Composer:
             for start, end in sentence_spans(chunk.text):
                 text = squash(chunk.text[start:end])
                 if text.startswith(f"{number} ") and text.endswith(":"):
-                    lead = Evidence(text, chunk, chunk.page_at(start), evidence.score, evidence.rank, frozenset(tokens(text)), start)
+                    lead = evidence.beside(text, chunk, start)
                     return lead if self.verified(lead) else None
             chunk, reach = self.next_chunk(chunk), reach - 1
         return None
