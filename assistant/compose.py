@@ -93,6 +93,8 @@ PROCEDURAL = re.compile(
     r"exclusion of the press|urgent business|date and time of (?:the )?next meeting|attendance|front sheet",
     re.I,
 )
+DISTINCTIVE_IDF = 2.0
+"""A question term this rare (in under about one chunk in seven) says what the question is about; "social value" does not."""
 ECHO_DAYS = 31
 """A sentence said again within this many days is the same report at its next meeting; later, a recap."""
 MAX_SENTENCES = {"answer": 6, "commitments": 10, "timeline": 12, "draft": 7}
@@ -162,6 +164,10 @@ class Composer:
         named = {t for facet, said in (filters.labels if filters else ()) if facet in ("committee", "council") for t in tokens(said)}
         terms = {t for t in tokens(question) if not DATE_TERM.match(t)}
         return (terms - MODE_WORDS - named) or terms
+
+    def distinctive_terms(self, question: str, filters: Filters | None = None) -> frozenset[str]:
+        """The question's topic terms that few chunks share ("Preston", "threshold"; not "social", "policy")."""
+        return frozenset(t for t in self.topic_terms(question, filters) if self.idf(t) >= DISTINCTIVE_IDF)
 
     def coverage(self, question: str, hits: list[Hit], filters: Filters | None = None, top: int = 3) -> float:
         """Share of the question's idf-weighted terms that the best hits contain."""
@@ -253,9 +259,21 @@ class Composer:
         return squash(evidence.text) in squash(pages[evidence.page - 1])
 
     def select(
-        self, candidates: list[Evidence], limit: int, *, per_meeting: int = 99, per_council: int = 99, floor: float = 0.45
+        self,
+        candidates: list[Evidence],
+        limit: int,
+        *,
+        per_meeting: int = 99,
+        per_council: int = 99,
+        floor: float = 0.45,
+        anchors: frozenset[str] = frozenset(),
     ) -> list[Evidence]:
-        """The best sentences that say something new, verified against their pages."""
+        """The best sentences that say something new, verified against their pages.
+
+        With anchors (the question's distinctive terms), a sentence from another meeting than the best
+        sentence's (or its scrutiny a few days before) must contain one: a meeting is brought into an
+        answer by what it says about the question's subject, not by talking about social value at all.
+        """
         chosen: list[Evidence] = []
         per: dict[tuple, int] = {}
         councils: dict[str, int] = {}
@@ -266,6 +284,8 @@ class Composer:
             if len(chosen) >= limit or candidate.score < floor * best:
                 break
             key = meeting_key(candidate.chunk)
+            if anchors and chosen and not candidate.terms & anchors and not _same_round(candidate, chosen[0]):
+                continue
             if per.get(key, 0) >= per_meeting or councils.get(candidate.chunk.council, 0) >= per_council:
                 continue
             twin = next((c for c in chosen if _similar(candidate.terms, c.terms)), None)
@@ -291,7 +311,7 @@ class Composer:
             len(echoes) < 2
             and meeting_key(twin.chunk) not in meetings
             and twin.chunk.council == shown.chunk.council
-            and _days_apart(twin.chunk.meeting_date, shown.chunk.meeting_date) <= ECHO_DAYS
+            and _same_round(twin, shown)
         ):
             if self.verified(twin):
                 echoes.append(twin)
@@ -378,7 +398,8 @@ class Composer:
         limit = MAX_SENTENCES[mode]
         # A question about several councils gets each its share of the answer.
         share = -(-limit // len(filters.councils)) if len(filters.councils) > 1 else 99
-        chosen = self.select(candidates, limit, per_meeting=2 if mode == "draft" else 99, per_council=share)
+        anchors = self.distinctive_terms(question, filters) if mode == "answer" else frozenset()
+        chosen = self.select(candidates, limit, per_meeting=2 if mode == "draft" else 99, per_council=share, anchors=anchors)
         if not chosen:
             return None
         if mode in ("answer", "commitments"):
@@ -504,6 +525,11 @@ def _states_amount(question: str, text: str) -> bool:
         return bool(COUNT.search(text))
     # The count comes just before the things: "21 measures", "six key outcomes", "top 300 suppliers".
     return any(things & set(tokens(" ".join(text[m.end() :].split()[:3]))) for m in COUNT.finditer(text))
+
+
+def _same_round(a: Evidence, b: Evidence) -> bool:
+    """Two sentences from one round of a council's meetings: a report at scrutiny and at Cabinet days later."""
+    return a.chunk.council == b.chunk.council and _days_apart(a.chunk.meeting_date, b.chunk.meeting_date) <= ECHO_DAYS
 
 
 def _days_apart(a: str, b: str) -> int:

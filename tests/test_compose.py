@@ -178,3 +178,27 @@ def test_the_same_sentence_at_the_next_meeting_is_a_second_citation_but_a_recap_
     composer = Composer(lambda pid: [sentence], lambda term: 1.0)
     answer = composer.compose("What is the social value threshold?", [Hit(chunk=c, score=1.0) for c in chunks], mode="answer", filters=Filters())
     assert {c.meeting_date for c in answer.citations} == {"2022-03-23", "2022-03-28"}
+
+
+def test_another_meeting_joins_an_answer_only_with_a_distinctive_term_of_the_question():
+    said = {
+        ("Cabinet", "2019-10-21"): "The policy model follows how Preston used its social value spending to keep wealth local.",
+        ("Overview and Scrutiny Management Board", "2019-10-16"): "The Board heard that the social value policy was modelled partly on other councils.",
+        ("Cabinet", "2022-03-28"): "The social value policy of the council continued to work well across all of its contracts.",
+        ("Cabinet", "2023-03-20"): "Officers visited Preston again to compare notes on procurement.",
+    }
+    chunks = [
+        Chunk(chunk_id=f"{d}:00000", paper_id=d, source=f"{d}.pdf", council="C", committee=committee, meeting_date=d,
+              item="6", title="Social Value Policy", doc_type="minutes", page_start=1, page_end=1, text=text)
+        for (committee, d), text in said.items()
+    ]
+    rare = {"preston"}
+    composer = Composer(lambda pid: [said[next(k for k in said if k[1] == pid)]], lambda term: 3.0 if term in rare else 0.5)
+    assert composer.distinctive_terms("Which other council's policy model did Preston's inspire?") >= rare
+    answer = composer.compose(
+        "Which other council's social value policy model came from Preston?",
+        [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks], mode="answer", filters=Filters(),
+    )
+    # The best sentence's meeting and its scrutiny days before may add context; a meeting years later
+    # joins only by naming the subject ("Preston"), not by talking about social value policy at all.
+    assert {c.meeting_date for c in answer.citations} == {"2019-10-21", "2019-10-16", "2023-03-20"}
