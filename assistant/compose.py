@@ -3,6 +3,7 @@ grouped by meeting in date order, each checked verbatim against its page before 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,6 +65,10 @@ COUNT = re.compile(
 ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat date\b|\bwhich (?:meeting|year|month)\b", re.I)
 # "What did the board ask for?": what a meeting resolved or recommended answers it.
 ASKS_DECISION = re.compile(r"\bask(?:ed)? for\b|\brequest|\brecommend|\bdecid|\bresol|\bagree", re.I)
+# "Who wrote the 2023 annual report?": a report's cover block names it ("Report of: ...", "Report author: ...").
+ASKS_AUTHOR = re.compile(r"\bwho\b.{0,40}\b(?:wr[io]te|written|authored|prepared|(?:was|is) (?:it )?(?:by|from)|responsible for)\b|\bauthor\b|\bwhose report\b", re.I)
+AUTHOR_LINE = re.compile(r"^(?:Report (?:of|author|from)|Author|Lead officer|Contact officer):\s", re.I)
+PERSON_LINE = re.compile(rf"{AUTHOR_LINE.pattern}|^(?:Cabinet (?:portfolio|member)|Portfolio holder|Strategic director(?:ate)?):\s", re.I)
 ASKS_WHO = re.compile(r"\bwho(?:se)?\b|\bwhich (?:committee|councillor|officer)\b", re.I)
 # Words that say what kind of answer is wanted, not what it is about.
 MODE_WORDS = set(
@@ -195,8 +200,8 @@ class Composer:
         terms = self.topic_terms(question, filters)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
-        wants_figure, wants_when, wants_who, wants_decision = (
-            bool(p.search(question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO, ASKS_DECISION)
+        wants_figure, wants_when, wants_who, wants_decision, wants_author = (
+            bool(p.search(question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO, ASKS_DECISION, ASKS_AUTHOR)
         )
         top_dense = max((h.dense for h in hits), default=0.0)
         out: list[Evidence] = []
@@ -206,10 +211,11 @@ class Composer:
             for start, end in sentence_spans(chunk.text):
                 text = squash(chunk.text[start:end])
                 words = len(text.split())
-                if words < 5 or len(text) > 600 or LISTING.search(text) or (HEADING.match(text) and not has_figure(text)):
+                # Cover-block lines ("Meeting date: ...") are metadata; the one naming a person answers "who" and nothing else.
+                person = wants_who and bool(PERSON_LINE.match(text))
+                if COVER_LINE.match(text) and (words < 12 or len(COVER_LABEL.findall(text)) > 1) and not person:
                     continue
-                # Cover-block lines ("Report of: Assistant Chief Executive") answer "who" and nothing else.
-                if COVER_LINE.match(text) and (words < 12 or len(COVER_LABEL.findall(text)) > 1) and not wants_who:
+                if (words < 5 and not person) or len(text) > 600 or LISTING.search(text) or (HEADING.match(text) and not has_figure(text)):
                     continue
                 sentence_terms = frozenset(tokens(text))
                 lexical = sum(w for t, w in weight.items() if t in sentence_terms) / total
@@ -224,6 +230,8 @@ class Composer:
                     score += 0.15
                 if wants_who and PEOPLE.search(text):
                     score += 0.15
+                if wants_author and AUTHOR_LINE.match(text):
+                    score += 0.5
                 if wants_decision and mode == "answer" and RESOLUTION.search(text):
                     score += 0.2
                 if mode == "commitments":
@@ -464,7 +472,7 @@ class Composer:
         relevant = {
             meeting_key(h.chunk)
             for rank, h in enumerate(hits)
-            if h.chunk.meeting_date and (topic <= set(tokens(h.chunk.title)) or h.dense >= top_dense - 0.15 or rank < 3)
+            if h.chunk.meeting_date and (topic <= set(tokens(h.chunk.title)) or h.dense >= top_dense - float(os.environ.get('M','0.15')) or rank < 3)
         }
         # A timeline traces one council: the one the question names, or else the one its best paper is from.
         if not filters.councils:

@@ -63,6 +63,16 @@ class KeywordIndex:
         following = self.chunks[position]
         return following if following.item == chunk.item and following.title == chunk.title else None
 
+    def item_start(self, chunk: Chunk) -> Chunk:
+        """The first chunk of this chunk's item in its paper: for a report, its cover block."""
+        while chunk.ordinal > 0:
+            position = self.position.get(f"{chunk.paper_id}:{chunk.ordinal - 1:05d}")
+            before = self.chunks[position] if position is not None else None
+            if before is None or before.item != chunk.item or before.title != chunk.title:
+                break
+            chunk = before
+        return chunk
+
     def idf(self, token: str) -> float:
         """Inverse document frequency; unseen tokens weigh most."""
         n = max(1, len(self.chunks))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from ingest.records import PaperSummary
 
-from .compose import Composer
+from .compose import ASKS_AUTHOR, Composer
 from .figures import FigurePoint, figure_points
 from .filters import Catalogue, content_dates, describe, merge, parse_filters, relative_shift, shift_years, strip_dates
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, NO_MATCH, REFUSAL
@@ -70,6 +70,23 @@ def detect_mode(question: str, asked: str = "") -> str:
         if pattern.search(question):
             return "answer" if mode == "commitments" and yes_no else mode
     return "answer"
+
+
+COVER_REACH = 3
+"""Best hits whose reports' cover blocks join an authorship question's evidence."""
+
+
+def with_covers(hits: list[Hit], item_start) -> list[Hit]:
+    """Hits with the cover block of each of the best hits' reports after it: it names who wrote the report."""
+    out: list[Hit] = []
+    seen = {h.chunk.chunk_id for h in hits}
+    for rank, hit in enumerate(hits):
+        out.append(hit)
+        cover = item_start(hit.chunk)
+        if rank < COVER_REACH and hit.chunk.doc_type in ("report", "appendix") and cover.chunk_id not in seen:
+            seen.add(cover.chunk_id)
+            out.append(replace(hit, chunk=cover))
+    return out
 
 
 class Assistant:
@@ -203,8 +220,8 @@ class Assistant:
         if mode == "commitments":
             query = f"{standalone} recommendations resolved priorities agreed"
         retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
-        hits = retrieval.hits
         keyword = self.retriever.keyword
+        hits = with_covers(retrieval.hits, keyword.item_start) if ASKS_AUTHOR.search(standalone) else retrieval.hits
         composer = Composer(self.page_texts, keyword.idf, keyword.next_chunk)
         answer: Answer | None = None
         if hits and self._confident(standalone, hits, composer, applied):

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from assistant.prompts import REFUSAL
-from assistant.service import Assistant, detect_mode
+from assistant.retrieve import KeywordIndex
+from assistant.records import Hit
+from assistant.service import Assistant, detect_mode, with_covers
+from ingest.records import Chunk
 from ingest.pipeline import ingest_corpus
 from ingest.store import Store
 from paperfactory import make_minutes, make_report
@@ -192,3 +195,26 @@ def test_mode_detection(question, mode):
 
 def test_a_yes_no_follow_up_is_answered_plainly():
     assert detect_mode("What priorities were agreed? Were they described the same way", "Were they described the same way?") == "answer"
+
+
+def test_who_wrote_a_report_is_answered_from_its_cover_block(assistant):
+    answer = assistant.ask("Who wrote the 2023 social value annual report?")
+    assert answer.answered
+    assert any(c.quote.startswith("Report of: Chief Executive") and c.meeting_date == "2023-03-20" for c in answer.citations)
+
+
+def test_an_authorship_question_brings_the_cover_block_of_a_long_reports_item():
+    def chunk(paper: str, ordinal: int, item: str, text: str, doc_type: str = "report") -> Chunk:
+        return Chunk(chunk_id=f"{paper}:{ordinal:05d}", paper_id=paper, source=f"{paper}.pdf", council="C", committee="Cabinet",
+                     meeting_date="2023-03-20", item=item, title=f"Item {item}", doc_type=doc_type, page_start=1, page_end=1,
+                     text=text, ordinal=ordinal)
+
+    pack = [chunk("pack", 0, "140", "Report of: Strategic Director"), chunk("pack", 1, "141", "Report of: Assistant Chief Executive"),
+            chunk("pack", 2, "141", "2.1 Commitments grew."), chunk("pack", 3, "141", "3.1 Local spend doubled.")]
+    minutes = chunk("mins", 4, "141", "The Leader introduced the report.", doc_type="minutes")
+    index = KeywordIndex(pack + [minutes])
+    assert index.item_start(pack[3]) == pack[1] and index.item_start(pack[1]) == pack[1] and index.item_start(pack[0]) == pack[0]
+    hits = [Hit(chunk=pack[3], score=0.9), Hit(chunk=minutes, score=0.8), Hit(chunk=pack[2], score=0.7)]
+    ids = [h.chunk.chunk_id for h in with_covers(hits, index.item_start)]
+    # The cover follows its report's best hit once; minutes have no cover block to add.
+    assert ids == ["pack:00003", "pack:00001", "mins:00004", "pack:00002"]
