@@ -3,7 +3,6 @@ grouped by meeting in date order, each checked verbatim against its page before 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -472,7 +471,7 @@ class Composer:
         relevant = {
             meeting_key(h.chunk)
             for rank, h in enumerate(hits)
-            if h.chunk.meeting_date and (topic <= set(tokens(h.chunk.title)) or h.dense >= top_dense - float(os.environ.get('M','0.15')) or rank < 3)
+            if h.chunk.meeting_date and (topic <= set(tokens(h.chunk.title)) or h.dense >= top_dense - 0.15 or rank < 3)
         }
         # A timeline traces one council: the one the question names, or else the one its best paper is from.
         if not filters.councils:
