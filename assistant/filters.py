@@ -273,6 +273,31 @@ CONTENT_DATE = re.compile(
 )
 
 
+# "The award the council won in June 2023": the date of something that happened outside a meeting.
+# Papers report it afterwards, so the date bounds the papers to read from below only.
+EVENT_DATE = re.compile(
+    r"\b(?:won|win|picked up|pick up|received|receive|launched|launch|held|hosted|opened|gained|awarded|accredited|"
+    r"became|become|started|start|began|begin)\b(?:\s+[\w'’-]+){0,8}?\s+(?:in|on|during|over|at)\s+(?:the\s+)?"
+    r"(?:(?:spring|summer|autumn|winter|early|late|middle|mid|end|start|beginning)\s+(?:of\s+)?)?$",
+    re.I,
+)
+# Words that make the date a meeting's after all: "... reported to Cabinet in March 2024".
+MEETING_CUE = re.compile(r"\b(?:meeting|cabinet|board|committee|scrutiny|osmb|report(?:ed)?|minutes|papers?|told|heard)\b", re.I)
+
+
+def event_dates(question: str, filters: Filters) -> Filters | None:
+    """The filters reading from the question's date on when that date is an event's ("won in June 2023"); else None."""
+    facet, said = next(((f, s) for f, s in filters.labels if f in DATE_FACETS), ("", ""))
+    at = question.find(said) if said else -1
+    if at < 0 or not filters.date_from or facet in ("since", "after", "before"):
+        return None
+    match = EVENT_DATE.search(question[:at])
+    if not match or MEETING_CUE.search(match.group()):
+        return None
+    labels = tuple(l for l in filters.labels if l[0] not in DATE_FACETS) + (("since", said),)
+    return replace(filters, date_to="", labels=labels)
+
+
 def content_dates(question: str, filters: Filters) -> Filters | None:
     """The filters without their dates when the question's date describes its subject; else None."""
     said = next((s for facet, s in filters.labels if facet in DATE_FACETS), "")

@@ -15,7 +15,7 @@ from ingest.records import PaperSummary
 
 from .compose import ASKS_AUTHOR, Composer
 from .figures import FigurePoint, figure_points
-from .filters import Catalogue, content_dates, describe, merge, parse_filters, relative_shift, shift_years, strip_dates
+from .filters import Catalogue, content_dates, describe, event_dates, merge, parse_filters, relative_shift, shift_years, strip_dates
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, NO_MATCH, REFUSAL
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever
@@ -173,6 +173,7 @@ class Assistant:
             question = f"{strip_dates(base_question)} {extra if re.search(r'[A-Za-z]', extra) else ''}".strip()
         if filters is not None and not filters.empty:
             asked = merge(asked, filters)
+        asked = event_dates(question, asked) or asked
         relaxed = content_dates(question, asked) if self.unmatched(asked) else None
         if relaxed is not None and not self.unmatched(relaxed):
             # "the commitments agreed in February 2021": those papers are not here; later ones report on them.

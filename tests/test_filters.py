@@ -1,7 +1,7 @@
 import pytest
 
 from assistant.text import stem
-from assistant.filters import Catalogue, content_dates, describe, merge, parse_filters, relative_shift, shift_years, strip_dates
+from assistant.filters import Catalogue, content_dates, describe, event_dates, merge, parse_filters, relative_shift, shift_years, strip_dates
 
 CATALOGUE = Catalogue(
     councils=("Manchester City Council", "Rotherham Metropolitan Borough Council"),
@@ -113,3 +113,28 @@ def test_a_date_describing_the_subject_can_be_set_aside(question, describes_subj
     assert (relaxed is not None) == describes_subject
     if relaxed is not None:
         assert not relaxed.date_from and not relaxed.date_to and not relaxed.labels
+
+
+
+@pytest.mark.parametrize(
+    ("question", "date_from"),
+    [
+        ("Which award did the council win in June 2023?", "2023-06-01"),
+        ("The council picked up a national award for its work in summer 2023 - which category?", "2023-01-01"),
+        ("What was launched in May 2022?", "2022-05-01"),
+        ("When the toolkit started in 2022, who was it for?", "2022-01-01"),
+        # The date of a meeting or of a decision stays a window of meetings.
+        ("What was reported to Cabinet in March 2024 about the award it won?", None),
+        ("What did we commit to in 2022?", None),
+        ("What did Cabinet agree in March 2022?", None),
+        ("Which award had been won since 2021?", None),
+    ],
+)
+def test_an_events_date_reads_the_papers_from_then_on(question, date_from):
+    filters = parse_filters(question, CATALOGUE)
+    event = event_dates(question, filters)
+    if date_from is None:
+        assert event is None
+    else:
+        assert event is not None and event.date_from == date_from and not event.date_to
+        assert [facet for facet, _ in event.labels] == ["since"]
