@@ -3,6 +3,7 @@
 REFUSAL = "The committee papers in the index do not answer this question."
 NO_MATCH = "No papers in the index match {what}, so there is nothing to cite."
 CONTENT_DATE_NOTE = "No papers from {what} are in the index; this answer draws on later papers that refer back to it."
+SPELLING_NOTE = "Read {changes}."
 EMPTY_INDEX = "The index holds no papers yet. Add PDFs to the corpus folder and run `make index`."
 ERROR = "Something went wrong while answering; please try again or rephrase the question."
 

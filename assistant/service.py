@@ -16,10 +16,11 @@ from ingest.records import PaperSummary
 from .compose import ASKS_AUTHOR, Composer
 from .figures import FigurePoint, figure_points
 from .filters import Catalogue, content_dates, describe, event_dates, merge, parse_filters, relative_shift, shift_years, strip_dates
-from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, NO_MATCH, REFUSAL
+from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, NO_MATCH, REFUSAL, SPELLING_NOTE
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever
 from .settings import Settings
+from .spelling import Speller
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ class Assistant:
         self._pages_lock = threading.Lock()
         self._papers: list[PaperSummary] | None = None
         self._llm = None
+        self._speller: Speller | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Assistant":
@@ -158,8 +160,16 @@ class Assistant:
 
     # -- questions -----------------------------------------------------------------------------
 
+    def spelling(self, question: str) -> tuple[str, list[tuple[str, str]]]:
+        """The question with misspelt words read as the indexed words they were meant to be, and the changes."""
+        keyword = self.retriever.keyword
+        if self._speller is None or self._speller.keyword is not keyword:
+            self._speller = Speller(keyword)
+        return self._speller.correct(question)
+
     def resolve(self, question: str, history: Sequence[str] = (), filters: Filters | None = None) -> tuple[str, Filters]:
         """The standalone question and its filters, using the chat history for follow-ups."""
+        question, _ = self.spelling(question)
         catalogue = self.catalogue()
         asked = parse_filters(question, catalogue)
         if history and (FOLLOW_UP.search(question) or len(question.split()) <= 4):
@@ -208,11 +218,14 @@ class Assistant:
         question = " ".join(question.split())
         if not self.papers():
             return Answer(question=question, answered=False, answer=EMPTY_INDEX, mode=mode or "answer")
+        _, corrected = self.spelling(question)
         standalone, applied = self.resolve(question, history, filters)
         mode = mode if mode in MODES else detect_mode(standalone, question)
         notice = self.unmatched(applied)
         set_aside = next((said for facet, said in applied.labels if facet == SET_ASIDE), "")
-        note = CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else ""
+        # The answer says how it read the question: a date set aside, a misspelt word (refused or not).
+        spelling = SPELLING_NOTE.format(changes=", ".join(f"“{typed}” as “{meant}”" for typed, meant in corrected)) if corrected else ""
+        note = " ".join(filter(None, [CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else "", spelling]))
         if notice:
             return Answer(question=question, answered=False, answer=notice, mode=mode, filters=applied)
         # A timeline wants every meeting on the topic, so it draws on many more chunks.
@@ -239,7 +252,7 @@ class Assistant:
         return Answer(
             question=question,
             answered=answer.answered,
-            answer=f"*{note}*\n\n{answer.answer}" if note and answer.answered else answer.answer,
+            answer=f"*{shown}*\n\n{answer.answer}" if (shown := note if answer.answered else spelling) else answer.answer,
             citations=answer.citations,
             mode=mode,
             filters=applied,

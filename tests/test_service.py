@@ -218,3 +218,11 @@ def test_an_authorship_question_brings_the_cover_block_of_a_long_reports_item():
     ids = [h.chunk.chunk_id for h in with_covers(hits, index.item_start)]
     # The cover follows its report's best hit once; minutes have no cover block to add.
     assert ids == ["pack:00003", "pack:00001", "mins:00004", "pack:00002"]
+
+
+def test_a_misspelt_word_is_read_as_meant_and_the_answer_says_so(assistant):
+    answer = assistant.ask("What social value priorities did Cabniet agree for 2023?")
+    assert answer.answered and "supplier celebration event" in answer.answer
+    assert answer.answer.startswith("*Read “Cabniet” as “Cabinet”.*")
+    refused = assistant.ask("When were the potholes on Rotherhm's roads fixed?")
+    assert not refused.answered and "“Rotherhm” as “Rotherham”" in refused.answer

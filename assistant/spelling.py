@@ -1,0 +1,117 @@
+"""Misspelt question words, read as the indexed words they were meant to be ("accredditation").
+
+A word the papers never use makes the keyword search miss and the refusal check count it against
+the question, so one slip of the keyboard turns an answerable question into "the papers do not
+answer this". A question word whose stem no chunk contains is replaced by the indexed word one
+edit away (two for long words), and the answer says it read the word that way. Short words and
+words with no near neighbour are left alone: "potholes" stays unknown, and is refused as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import numpy as np
+
+from .text import STOPWORDS, stem
+
+WORD = re.compile(r"[A-Za-z][a-z]*[a-z]")
+"""A word as typed, without a possessive "'s" (kept as it is); acronyms ("OSMB") are never corrected."""
+MIN_LENGTH = 6
+"""Shorter words have too many neighbours one edit away to guess which was meant."""
+MAX_ENDING = 4
+"""Letters a misspelt word may run on past the indexed stem it starts with."""
+SURFACE_CHUNKS = 5
+"""Chunks searched for the ways the papers write a stem ("accredited", "accreditation")."""
+MIN_CHUNKS = 2
+"""A correction must be a word at least this many chunks use (not another one-off)."""
+
+
+def max_edits(word: str) -> int:
+    return 1 if len(word) < 9 else 2
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours is one edit), or limit + 1 when above limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+class Speller:
+    """Corrections against one keyword index (its document frequencies, chunks and BM25 scores)."""
+
+    def __init__(self, keyword) -> None:
+        self.keyword = keyword
+        self._by_initial: dict[str, list[str]] | None = None
+
+    def _neighbours(self, initial: str) -> list[str]:
+        if self._by_initial is None:
+            groups: dict[str, list[str]] = defaultdict(list)
+            for term, count in self.keyword.df.items():
+                if count >= MIN_CHUNKS and term.isalpha():
+                    groups[term[0]].append(term)
+            self._by_initial = dict(groups)
+        return self._by_initial.get(initial, [])
+
+    def closest(self, term: str) -> str | None:
+        """The indexed stem nearest a stem no chunk contains, or None.
+
+        Fewest edits first, then the stem more chunks use. When none is near, the longest indexed stem
+        the word begins with: the stemmer cannot strip a misspelt ending ("procurment" is not
+        "procur" + "ement"), but the stem is still there at the start.
+        """
+        limit = max_edits(term)
+        best: tuple[int, int, str] | None = None
+        for candidate in self._neighbours(term[0]):
+            distance = edit_distance(term, candidate, limit)
+            if distance <= limit:
+                key = (distance, -self.keyword.df[candidate], candidate)
+                best = key if best is None or key < best else best
+        if best:
+            return best[2]
+        starts = [c for c in self._neighbours(term[0]) if len(c) >= MIN_LENGTH and term.startswith(c) and len(term) - len(c) <= MAX_ENDING]
+        return max(starts, key=len, default=None)
+
+    def surface(self, term: str, typed: str) -> str | None:
+        """The word as the papers write it, in the form nearest what was typed, from the chunks where the stem weighs most."""
+        bm25 = self.keyword.bm25
+        if bm25 is None or term not in bm25.vocab_dict:
+            return None
+        scores = bm25.get_scores([term])
+        top = np.argsort(-scores)[:SURFACE_CHUNKS]
+        text = " ".join(f"{self.keyword.chunks[i].title} {self.keyword.chunks[i].text}" for i in top if scores[i] > 0)
+        forms = {w for w in WORD.findall(text) if stem(w) == term}
+        return min(sorted(forms), key=lambda w: edit_distance(typed, w.lower(), len(typed)), default=None)
+
+    def correct(self, question: str) -> tuple[str, list[tuple[str, str]]]:
+        """The question with its misspelt words replaced, and the (as typed, as read) pairs."""
+        vocabulary = self.keyword.vocabulary
+        changes: list[tuple[str, str]] = []
+
+        def fix(match: re.Match) -> str:
+            word = match.group()
+            lower = word.lower()
+            if len(lower) < MIN_LENGTH or lower in STOPWORDS or stem(lower) in vocabulary:
+                return word
+            meant = self.closest(stem(lower))
+            written = self.surface(meant, lower) if meant else None
+            if not written:
+                return word
+            written = written.lower() if word.islower() else written
+            changes.append((word, written))
+            return written
+
+        return WORD.sub(fix, question), changes

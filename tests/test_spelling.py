@@ -1,0 +1,43 @@
+"""Misspelt question words are read as the indexed words they were meant to be, and only those."""
+
+from __future__ import annotations
+
+from assistant.retrieve import KeywordIndex
+from assistant.spelling import Speller, edit_distance
+from ingest.records import Chunk
+
+TEXTS = [
+    "The Council was accredited as a Living Wage Employer in September 2021.",
+    "Accreditation means paying the real Living Wage to every directly employed member of staff.",
+    "Rotherham's threshold for social value is £100,000; Rotherham applies it to goods and works.",
+    "The procurement team set the threshold for apprenticeships at Rotherham.",
+]
+
+
+def _speller() -> Speller:
+    chunks = [
+        Chunk(chunk_id=f"p{i}:00000", paper_id=f"p{i}", source=f"p{i}.pdf", council="C", committee="Cabinet",
+              meeting_date="2022-03-28", item="6", title="Social Value", doc_type="report", page_start=1, page_end=1, text=text)
+        for i, text in enumerate(TEXTS)
+    ]
+    return Speller(KeywordIndex(chunks))
+
+
+def test_edit_distance_counts_a_swap_of_neighbours_as_one_and_stops_at_its_limit():
+    assert edit_distance("threshold", "treshold", 2) == 1
+    assert edit_distance("sheffield", "sheffeild", 2) == 1
+    assert edit_distance("accredit", "acredit", 1) == 1
+    assert edit_distance("council", "pothole", 2) == 3
+
+
+def test_a_misspelt_word_is_read_as_the_indexed_word_nearest_what_was_typed():
+    speller = _speller()
+    question, changes = speller.correct("When did we get our accredditation, and what is the treshold in Rotheram?")
+    assert changes == [("accredditation", "accreditation"), ("treshold", "threshold"), ("Rotheram", "Rotherham")]
+    assert question == "When did we get our accreditation, and what is the threshold in Rotherham?"
+
+
+def test_known_short_and_unknown_words_are_left_alone():
+    speller = _speller()
+    for question in ("Were the potholes fixed?", "What is the treshld?", "Was Rotherham accredited?", "What about bins?"):
+        assert speller.correct(question) == (question, []), question
