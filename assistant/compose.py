@@ -47,8 +47,8 @@ DECISION = re.compile(
     r"priorit(?:y|ies)|will\b|recommend(?:ed|ations?)?|pledged?)",
     re.I | re.M,
 )
-ASKS_FIGURE = re.compile(r"\bhow (?:much|many)\b|\bfigures?\b|\bamount\b|\btotal\b|\bvalue of\b|£|\bper ?cent|\bpercentage\b|\bthreshold\b|\bweighting\b|\brate\b", re.I)
-ASKS_COUNT = re.compile(r"\bhow (?:much|many)\b", re.I)
+ASKS_FIGURE = re.compile(r"\bhow (?:much|many)\b|\bnumber of\b|\bfigures?\b|\bamount\b|\btotal\b|\bvalue of\b|£|\bper ?cent|\bpercentage\b|\bthreshold\b|\bweighting\b|\brate\b", re.I)
+ASKS_COUNT = re.compile(r"\bhow (?:much|many)\b|\b(?:the|what|which) number of\b", re.I)
 # A number that is not a year, or one in words: what a "how much" answer must contain.
 QUANTITY = re.compile(
     r"£\s?\d|\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*\b|"
@@ -61,7 +61,7 @@ COUNT = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen)\b",
     re.I,
 )
-ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat date\b|\bwhich (?:meeting|year|month)\b", re.I)
+ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat (?:date|dates|period|time)\b|\bwhich (?:meeting|year|month|period)\b|\bhow long\b", re.I)
 # "What did the board ask for?": what a meeting resolved or recommended answers it.
 ASKS_DECISION = re.compile(r"\bask(?:ed)? for\b|\brequest|\brecommend|\bdecid|\bresol|\bagree", re.I)
 # "Who wrote the 2023 annual report?": a report's cover block names it ("Report of: ...", "Report author: ...").
@@ -524,7 +524,7 @@ def _states_amount(question: str, text: str) -> bool:
     "How many suppliers attended?" wants a count of suppliers ("25 suppliers", "six local suppliers"),
     not the 11 winners of an award mentioned in the same sentence."""
     text = REFERENCE.sub(" ", text)
-    many = re.search(r"\bhow many\s+(.*)", question, re.I)
+    many = re.search(r"\b(?:how many|number of)\s+(.*)", question, re.I)
     if not many:
         return bool(QUANTITY.search(text))
     things = set(tokens(many.group(1))[:3])  # "social value measures": the noun is among the first words

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.compose import COUNT, Composer, Evidence, _looks_back, _states_amount, has_figure
+from assistant.compose import ASKS_COUNT, ASKS_WHEN, COUNT, Composer, Evidence, _looks_back, _states_amount, has_figure
 from assistant.records import Filters
 from assistant.service import Assistant
 from ingest.pipeline import ingest_corpus
@@ -136,6 +136,15 @@ def test_how_many_things_wants_a_count_of_those_things():
     assert not _states_amount("How many suppliers attended?", "There were 11 category winners and suppliers were pleased.")
     assert not _states_amount("How many suppliers attended?", "The event was held on 23 March 2022.")
     assert _states_amount("How much was secured?", "It secured £13.5m.")
+    assert _states_amount("What is the number of measures kept?", "The Council has chosen 21 measures.")
+    assert not _states_amount("What is the number of measures kept?", "The measures were cut in 2024.")
+    assert ASKS_COUNT.search("whats the number of TOMs measures") and not ASKS_COUNT.search("a number of suppliers attended")
+
+
+def test_what_period_asks_when():
+    for question in ("What period did the report cover?", "How long does the policy run?", "What dates were the meetings?"):
+        assert ASKS_WHEN.search(question), question
+    assert not ASKS_WHEN.search("What did the report cover?")
 
 
 def test_words_a_filter_already_applied_are_not_topic_terms():
