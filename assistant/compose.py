@@ -243,7 +243,7 @@ class Composer:
                     score += 0.35 if RESOLUTION.search(text) else 0.15 if DECISION.search(text) else 0.0
                     # A timeline line has room for one sentence: one that only opens a list says nothing.
                     score -= 0.3 if text.endswith(":") or LIST_ENTRY.match(text) else 0.0
-                if mode == "timeline" and has_figure(text):
+                if mode in ("timeline", "draft") and has_figure(text):
                     score += 0.1
                 if mode == "draft" and chunk.doc_type in ("report", "appendix"):
                     score += 0.1

@@ -211,3 +211,13 @@ def test_another_meeting_joins_an_answer_only_with_a_distinctive_term_of_the_que
     # The best sentence's meeting and its scrutiny days before may add context; a meeting years later
     # joins only by naming the subject ("Preston"), not by talking about social value policy at all.
     assert {c.meeting_date for c in answer.citations} == {"2019-10-21", "2019-10-16", "2023-03-20"}
+
+
+def test_a_draft_prefers_the_sentences_that_carry_the_reports_figures():
+    chunk = _chunk(
+        "The annual report showed how council contracts secure social value for residents. "
+        "The annual report showed that commitments rose to £27.8m."
+    )
+    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
+    ranked = composer.evidence("Draft a paragraph on what the annual report showed", [Hit(chunk=chunk, score=1.0)], "draft")
+    assert "£27.8m" in ranked[0].text
