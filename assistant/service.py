@@ -30,7 +30,9 @@ MODE_CUES = (
         "timeline",
         re.compile(
             r"\btimeline\b|\bhow (?:has|have|did) .{0,60}\b(?:develop|chang|evolv|grow|grew|mov|progress)|\bover (?:the )?(?:time|years)\b|"
-            r"\byear (?:by|on|to) year\b|\bhistory of\b|\btrace\b|\bwhen was .{0,50}\bfirst\b|\bacross (?:the )?(?:years|meetings)\b",
+            r"\byear (?:by|on|to) year\b|\bhistory of\b|\btrace\b|\bwhen was .{0,50}\bfirst\b|\bacross (?:the )?(?:years|meetings)\b|"
+            # "Walk me through ...", "When has the board had ...?" (every time, not one date).
+            r"\b(?:walk|take|run) (?:me|us) through\b|^\s*when (?:has|have)\b",
             re.I,
         ),
     ),
@@ -39,6 +41,7 @@ MODE_CUES = (
         "commitments",
         re.compile(
             r"\bcommit(?:ted|ting)? to\b|\bwhat (?:did|has|have) .{0,30}\bcommit\b|\bpromis|\bpledg|\bpriorities\b|"
+            r"\bsaid (?:it|they|we|the council) would\b|"
             r"\bwhat did (?:we|the council|cabinet|the board|osmb|scrutiny) (?:agree|decide)\b|\bdecisions?\b",
             re.I,
         ),

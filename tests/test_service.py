@@ -187,6 +187,10 @@ def test_empty_index_says_so(settings, fake_embeddings):
         ("When was the council accredited as a Living Wage Employer?", "answer"),
         ("Did the council promise to publish a report each year?", "answer"),
         ("Can you trace the anchor network across the annual reports?", "timeline"),
+        ("Take me through the council's work on the Living Wage.", "timeline"),
+        ("When has the board looked at social value?", "timeline"),
+        ("When did the board first look at social value?", "answer"),
+        ("What did the council say it would focus on in 2023?", "commitments"),
     ],
 )
 def test_mode_detection(question, mode):
