@@ -41,7 +41,7 @@ MODE_CUES = (
         "commitments",
         re.compile(
             r"\bcommit(?:ted|ting)? to\b|\bwhat (?:did|has|have) .{0,30}\bcommit\b|\bpromis|\bpledg|\bpriorities\b|"
-            r"\bsaid (?:it|they|we|the council) would\b|"
+            r"\b(?:said|say|says) (?:it|they|we|the council) would\b|"
             r"\bwhat did (?:we|the council|cabinet|the board|osmb|scrutiny) (?:agree|decide)\b|\bdecisions?\b",
             re.I,
         ),
