@@ -99,6 +99,8 @@ PROCEDURAL = re.compile(
 )
 DISTINCTIVE_IDF = 2.0
 """A question term this rare (in under about one chunk in seven) says what the question is about; "social value" does not."""
+FLOOR = 0.45
+"""A sentence scoring below this share of the best one's is not evidence enough to show."""
 ECHO_DAYS = 31
 """A sentence said again within this many days is the same report at its next meeting; later, a recap."""
 MAX_SENTENCES = {"answer": 6, "commitments": 10, "timeline": 12, "draft": 7}
@@ -272,7 +274,7 @@ class Composer:
         *,
         per_meeting: int = 99,
         per_council: int = 99,
-        floor: float = 0.45,
+        floor: float = FLOOR,
         anchors: frozenset[str] = frozenset(),
     ) -> list[Evidence]:
         """The best sentences that say something new, verified against their pages.
@@ -305,6 +307,28 @@ class Composer:
             per[key] = per.get(key, 0) + 1
             councils[candidate.chunk.council] = councils.get(candidate.chunk.council, 0) + 1
         return chosen
+
+    def other_sitting(self, chosen: list[Evidence], candidates: list[Evidence]) -> list[Evidence]:
+        """For each report in an answer, the best sentence of its other sitting, if none is shown yet.
+
+        A report goes to scrutiny and then to Cabinet days later under the same title. When the answer
+        quotes one sitting, what the other said about it (the board's questions, Cabinet's decision)
+        belongs beside it, and its minutes rarely repeat the report word for word, so _echo misses it.
+        """
+        shown = {meeting_key(e.chunk) for e in chosen} | {meeting_key(x.chunk) for e in chosen for x in self.echoes.get(id(e), [])}
+        floor = FLOOR * candidates[0].score if candidates else 0.0
+        added: list[Evidence] = []
+        for candidate in candidates:
+            key = meeting_key(candidate.chunk)
+            if key in shown or candidate.score < floor:
+                continue
+            if any(
+                _same_round(candidate, e) and candidate.chunk.title == e.chunk.title and not _similar(candidate.terms, e.terms)
+                for e in chosen[:1]
+            ) and self.verified(candidate):
+                added.append(candidate)
+                shown.add(key)
+        return added
 
     def _echo(self, shown: Evidence, twin: Evidence) -> None:
         """Keep a sentence that says the same at another meeting of the council as a second citation.
@@ -409,6 +433,8 @@ class Composer:
         chosen = self.select(candidates, limit, per_meeting=2 if mode == "draft" else 99, per_council=share, anchors=anchors)
         if not chosen:
             return None
+        if mode == "answer":
+            chosen += self.other_sitting(chosen, candidates)
         if mode in ("answer", "commitments"):
             chosen = self.with_openers(chosen)
         if mode == "answer" and ASKS_COUNT.search(question) and not any(_states_amount(question, e.text) for e in chosen):

@@ -221,3 +221,32 @@ def test_a_draft_prefers_the_sentences_that_carry_the_reports_figures():
     composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
     ranked = composer.evidence("Draft a paragraph on what the annual report showed", [Hit(chunk=chunk, score=1.0)], "draft")
     assert "£27.8m" in ranked[0].text
+
+
+def test_an_answer_from_a_report_brings_what_its_other_sitting_said():
+    said = {
+        ("Cabinet", "2022-03-28"): (
+            "The supplier engagement event will now be held every year. "
+            "Each year's event gives suppliers a preview of forthcoming tenders. "
+            "Suppliers attending the event meet commissioners from every directorate. "
+            "The event is free and open to businesses of any size. "
+            "A workshop at the event explains how social value is scored in engagement with bidders. "
+            "Feedback from suppliers shapes the following year's engagement programme. "
+            "The event will be held at the town hall."
+        ),
+        ("Overview and Scrutiny Management Board", "2022-03-23"): "Members welcomed the yearly event and asked how local suppliers would hear of it.",
+        ("Cabinet", "2023-03-20"): "Members asked how local suppliers would hear of the supplier event next year.",
+    }
+    chunks = [
+        Chunk(chunk_id=f"{d}:00000", paper_id=d, source=f"{d}.pdf", council="C", committee=committee, meeting_date=d,
+              item="6", title="Social Value Annual Report", doc_type="minutes", page_start=1, page_end=1, text=text)
+        for (committee, d), text in said.items()
+    ]
+    composer = Composer(lambda pid: [said[next(k for k in said if k[1] == pid)]], lambda term: 1.0)
+    answer = composer.compose(
+        "Will the supplier engagement event be held every year?", [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks],
+        mode="answer", filters=Filters(),
+    )
+    # The answer is full of Cabinet's sentences, yet scrutiny days before joins it in its own words;
+    # the next year's sitting does not.
+    assert {c.meeting_date for c in answer.citations} == {"2022-03-28", "2022-03-23"}
