@@ -103,6 +103,17 @@ def _chunk(text: str) -> Chunk:
     )
 
 
+def _answer_from_sittings(question: str, said: dict[tuple[str, str], str], idf=lambda term: 1.0, title: str = "Social Value Annual Report"):
+    """compose() in answer mode over one chunk per sitting ((committee, date) -> its text), every chunk ranked alike."""
+    chunks = [
+        Chunk(chunk_id=f"{d}:00000", paper_id=d, source=f"{d}.pdf", council="C", committee=committee, meeting_date=d,
+              item="6", title=title, doc_type="minutes", page_start=1, page_end=1, text=text)
+        for (committee, d), text in said.items()
+    ]
+    composer = Composer(lambda pid: [next(text for (_, d), text in said.items() if d == pid)], idf)
+    return composer.compose(question, [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks], mode="answer", filters=Filters())
+
+
 def test_an_entry_chosen_alone_brings_the_sentence_that_opens_its_list():
     chunk = _chunk(
         "1.2 That Cabinet agrees the priorities set out in paragraph 2.2 below.\n"
@@ -179,13 +190,8 @@ def test_a_resolution_that_points_at_a_paragraph_brings_the_list_there():
 
 def test_the_same_sentence_at_the_next_meeting_is_a_second_citation_but_a_recap_a_year_later_is_not():
     sentence = "The threshold for social value remains one hundred thousand pounds for every contract."
-    chunks = [
-        Chunk(chunk_id=f"{d}:00000", paper_id=d, source=f"{d}.pdf", council="C", committee=committee, meeting_date=d,
-              item="6", title="Social Value Annual Report", doc_type="report", page_start=1, page_end=1, text=sentence)
-        for committee, d in (("Overview and Scrutiny Management Board", "2022-03-23"), ("Cabinet", "2022-03-28"), ("Cabinet", "2023-03-20"))
-    ]
-    composer = Composer(lambda pid: [sentence], lambda term: 1.0)
-    answer = composer.compose("What is the social value threshold?", [Hit(chunk=c, score=1.0) for c in chunks], mode="answer", filters=Filters())
+    sittings = (("Overview and Scrutiny Management Board", "2022-03-23"), ("Cabinet", "2022-03-28"), ("Cabinet", "2023-03-20"))
+    answer = _answer_from_sittings("What is the social value threshold?", dict.fromkeys(sittings, sentence))
     assert {c.meeting_date for c in answer.citations} == {"2022-03-23", "2022-03-28"}
 
 
@@ -196,18 +202,10 @@ def test_another_meeting_joins_an_answer_only_with_a_distinctive_term_of_the_que
         ("Cabinet", "2022-03-28"): "The social value policy of the council continued to work well across all of its contracts.",
         ("Cabinet", "2023-03-20"): "Officers visited Preston again to compare notes on procurement.",
     }
-    chunks = [
-        Chunk(chunk_id=f"{d}:00000", paper_id=d, source=f"{d}.pdf", council="C", committee=committee, meeting_date=d,
-              item="6", title="Social Value Policy", doc_type="minutes", page_start=1, page_end=1, text=text)
-        for (committee, d), text in said.items()
-    ]
     rare = {"preston"}
-    composer = Composer(lambda pid: [said[next(k for k in said if k[1] == pid)]], lambda term: 3.0 if term in rare else 0.5)
-    assert composer.distinctive_terms("Which other council's policy model did Preston's inspire?") >= rare
-    answer = composer.compose(
-        "Which other council's social value policy model came from Preston?",
-        [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks], mode="answer", filters=Filters(),
-    )
+    idf = lambda term: 3.0 if term in rare else 0.5  # noqa: E731
+    assert Composer(lambda pid: [], idf).distinctive_terms("Which other council's policy model did Preston's inspire?") >= rare
+    answer = _answer_from_sittings("Which other council's social value policy model came from Preston?", said, idf, "Social Value Policy")
     # The best sentence's meeting and its scrutiny days before may add context; a meeting years later
     # joins only by naming the subject ("Preston"), not by talking about social value policy at all.
     assert {c.meeting_date for c in answer.citations} == {"2019-10-21", "2019-10-16", "2023-03-20"}
@@ -237,16 +235,7 @@ def test_an_answer_from_a_report_brings_what_its_other_sitting_said():
         ("Overview and Scrutiny Management Board", "2022-03-23"): "Members welcomed the yearly event and asked how local suppliers would hear of it.",
         ("Cabinet", "2023-03-20"): "Members asked how local suppliers would hear of the supplier event next year.",
     }
-    chunks = [
-        Chunk(chunk_id=f"{d}:00000", paper_id=d, source=f"{d}.pdf", council="C", committee=committee, meeting_date=d,
-              item="6", title="Social Value Annual Report", doc_type="minutes", page_start=1, page_end=1, text=text)
-        for (committee, d), text in said.items()
-    ]
-    composer = Composer(lambda pid: [said[next(k for k in said if k[1] == pid)]], lambda term: 1.0)
-    answer = composer.compose(
-        "Will the supplier engagement event be held every year?", [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks],
-        mode="answer", filters=Filters(),
-    )
+    answer = _answer_from_sittings("Will the supplier engagement event be held every year?", said)
     # The answer is full of Cabinet's sentences, yet scrutiny days before joins it in its own words;
     # the next year's sitting does not.
     assert {c.meeting_date for c in answer.citations} == {"2022-03-28", "2022-03-23"}
