@@ -1,4 +1,4 @@
-"""Dense retrieval (LangChain's Chroma), keyword retrieval (bm25s) and their fusion, under filters.
+"""Dense retrieval (Chroma), keyword retrieval (bm25s) and their fusion, under filters.
 
 The keyword index is rebuilt from the Chroma collection whenever the set of ingested papers
 changes, so the two retrievers always rank the same chunks. With an in-process index it also
@@ -140,7 +140,6 @@ class Retriever:
         self.embeddings = embeddings
         self.fusion = fusion
         self.fetch_k = fetch_k
-        self.vector_store = store.vector_store(embeddings)
         self._keyword: KeywordIndex | None = None
         self._stamp = ""
         self._lock = threading.Lock()
@@ -191,12 +190,9 @@ class Retriever:
     ) -> list[tuple[int, float]]:
         if mask is not None and keyword.vectors is not None:
             return keyword.nearest(vector, fetch_k, mask)
-        found = self.vector_store.similarity_search_by_vector_with_relevance_scores(
-            vector, k=fetch_k, filter=filters.where()
-        )
         out = []
-        for document, distance in found:
-            position = keyword.position.get(document.id or "")
+        for chunk_id, distance in self.store.nearest(vector, fetch_k, filters.where()):
+            position = keyword.position.get(chunk_id)
             # Chunks of a paper still being written (not in the keyword index) are not shown.
             if position is not None:
                 out.append((position, 1.0 - float(distance)))

@@ -102,7 +102,9 @@ class Assistant:
 
         self.settings = settings
         self.store = store or Store.from_settings(settings)
-        self.embeddings = embeddings or SentenceTransformerEmbeddings(settings.model_path, batch_size=settings.embed_batch)
+        self.embeddings = embeddings or SentenceTransformerEmbeddings(
+            settings.model_path, batch_size=settings.embed_batch, threads=settings.embed_threads
+        )
         self.retriever = Retriever(self.store, self.embeddings, fusion=settings.fusion, fetch_k=settings.fetch_k)
         self._pages: OrderedDict[str, list[str]] = OrderedDict()
         self._pages_lock = threading.Lock()

@@ -19,6 +19,10 @@ class Settings(IngestSettings):
     retriever: str = Field(default="hybrid", description="hybrid, dense or bm25 (the last two are baselines).")
     top_k: int = Field(default=8, description="Chunks an answer is composed from.")
     fetch_k: int = Field(default=40, description="Candidates each retriever returns before fusion.")
+    # A question is a few dozen tokens: a second torch thread gains ~2 ms on a quiet machine, and when
+    # the other core is busy each of its waits stalls a query embedding from ~14 ms to 50-480 ms
+    # (measured on 2 cores). Concurrent app users are spread over the cores by their own threads.
+    embed_threads: int = Field(default=1, description="Torch threads for embedding questions (and uploads in the app); 0 keeps torch's default.")
     min_dense: float = Field(default=0.46, description="Refuse when no chunk is this similar to the question (cosine; set on the gold set).")
     sure_dense: float = Field(default=0.60, description="Answer without further checks when a chunk is this similar (set on the gold set).")
     min_coverage: float = Field(default=0.2, description="Between the two: share of the question's idf-weighted terms the best chunks must contain.")
