@@ -2,8 +2,10 @@
 
 The keyword index is rebuilt from the Chroma collection whenever the set of ingested papers
 changes, so the two retrievers always rank the same chunks. With an in-process index it also
-holds the chunk vectors: a filtered dense search scores the chunks that pass the filters exactly,
-in numpy, instead of asking Chroma, whose metadata filter costs more than the search at 100k chunks.
+holds the chunk vectors, and the dense search scores every chunk that passes the filters exactly,
+in numpy: Chroma's metadata filter costs more than the search at 100k chunks, and its HNSW search
+is approximate, with neighbours that differ from one process to the next. A Chroma server keeps the
+vectors, so there Chroma searches.
 """
 
 from __future__ import annotations
@@ -188,8 +190,11 @@ class Retriever:
     def _dense(
         self, vector: list[float], filters: Filters, mask: np.ndarray | None, keyword: KeywordIndex, fetch_k: int
     ) -> list[tuple[int, float]]:
-        if mask is not None and keyword.vectors is not None:
-            return keyword.nearest(vector, fetch_k, mask)
+        # With the vectors in memory the search is exact, filtered or not: Chroma's HNSW index is
+        # approximate, and its neighbours differ between processes, so the same question could get
+        # another answer after a restart.
+        if keyword.vectors is not None:
+            return keyword.nearest(vector, fetch_k, mask if mask is not None else np.ones(len(keyword), dtype=bool))
         out = []
         for chunk_id, distance in self.store.nearest(vector, fetch_k, filters.where()):
             position = keyword.position.get(chunk_id)

@@ -45,8 +45,8 @@ FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("filters", FILTERS)
-def test_filtered_dense_search_in_memory_agrees_with_chroma(store, fake_embeddings, filters):
+@pytest.mark.parametrize("filters", [*FILTERS, Filters()])
+def test_dense_search_in_memory_agrees_with_chroma(store, fake_embeddings, filters):
     in_memory = Retriever(store, fake_embeddings)
     # The same index as a Chroma server would serve it: the vectors stay in Chroma, which applies the filter.
     served = Retriever(Store(store.client, store.collection_name, served=True), fake_embeddings)
