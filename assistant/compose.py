@@ -189,6 +189,15 @@ class Composer:
         total = sum(self.idf(t) for t in terms)
         return sum(self.idf(t) for t in matched) / total if total else 0.0
 
+    def coverage_in_one(self, question: str, hits: list[Hit], filters: Filters | None = None, top: int = 5) -> float:
+        """The largest share of the question's idf-weighted terms that any one of the best hits contains."""
+        weights = {t: self.idf(t) for t in self.topic_terms(question, filters)}
+        total = sum(weights.values())
+        if not total:
+            return 0.0
+        held = (set(tokens(f"{h.chunk.title} {h.chunk.text}")) for h in hits[:top])
+        return max((sum(w for t, w in weights.items() if t in terms) / total for terms in held), default=0.0)
+
     def unseen_share(self, question: str, vocabulary: frozenset[str], filters: Filters | None = None) -> float:
         """Share of the question's idf-weighted terms that no indexed chunk contains."""
         weights = {t: self.idf(t) for t in self.topic_terms(question, filters)}

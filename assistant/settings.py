@@ -27,6 +27,8 @@ class Settings(IngestSettings):
     sure_dense: float = Field(default=0.60, description="Answer without further checks when a chunk is this similar (set on the gold set).")
     min_coverage: float = Field(default=0.2, description="Between the two: share of the question's idf-weighted terms the best chunks must contain.")
     max_unseen: float = Field(default=0.35, description="Between the two: refuse when this share of the question's weighted terms is unknown to the index.")
+    floor_dense: float = Field(default=0.40, description="Below min_dense and above this, answer only when one chunk holds nearly all the question's words.")
+    min_one_chunk_coverage: float = Field(default=0.8, description="Between floor_dense and min_dense: share of the question's idf-weighted terms one of the best chunks must contain.")
     llm_base_url: str = Field(default="", description="OpenAI-compatible server URL (llama.cpp, vLLM, LM Studio); empty means no LLM.")
     llm_model: str = Field(default="", description="Model name on the OpenAI-compatible server.")
     llm_api_key: str = Field(default="not-needed", description="API key for the OpenAI-compatible server, if it wants one.")
