@@ -240,6 +240,20 @@ def relative_shift(question: str) -> int:
     return 0
 
 
+# "Did the council follow through afterwards?": the meetings after the ones just asked about.
+AFTERWARDS = re.compile(r"\b(?:afterwards?|since then|after that|from then on|subsequently)\b", re.I)
+
+
+def after_dates(filters: Filters) -> Filters:
+    """The filter moved to the papers after its dates ("afterwards"), with no end; unchanged without an end date."""
+    if not filters.date_to:
+        return filters
+    after = (date.fromisoformat(filters.date_to) + timedelta(days=1)).isoformat()
+    labels = tuple(l for l in filters.labels if l[0] not in DATE_FACETS)
+    said = next((s for f, s in filters.labels if f in DATE_FACETS), filters.date_to)
+    return replace(filters, date_from=after, date_to="", labels=labels + (("after", said),))
+
+
 def shift_years(filters: Filters, years: int) -> Filters:
     """The whole calendar year(s) `years` after the filter's dates (annual papers move month to month)."""
     if not (filters.date_from or filters.date_to):

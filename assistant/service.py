@@ -15,7 +15,7 @@ from ingest.records import PaperSummary
 
 from .compose import ASKS_AUTHOR, Composer
 from .figures import FigurePoint, figure_points
-from .filters import Catalogue, content_dates, describe, event_dates, merge, parse_filters, relative_shift, shift_years, strip_dates
+from .filters import AFTERWARDS, Catalogue, after_dates, content_dates, describe, event_dates, merge, parse_filters, relative_shift, shift_years, strip_dates
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, NO_MATCH, REFUSAL, SPELLING_NOTE
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever
@@ -52,7 +52,10 @@ FOLLOW_UP = re.compile(
     r"\bthe (?:next|previous|following|preceding) year\b|"
     # "Were they described the same way ...?": a question about what was just discussed.
     r"^\s*(?:were|was|did|do|does|is|are|has|have|had|how were|how was|why were|why was)\s+(?:they|it|those|these|that|them)\b|"
-    r"\b(?:the same way|the same as before)\b",
+    r"\b(?:the same way|the same as before)\b|"
+    # "How does that compare with ...?", "Did the council follow through afterwards?"
+    r"^\s*(?:how|why|what|when|where|who)\s+(?:does|did|do|is|was|were|are|has|have|had|can|could|would|will)\s+(?:that|this|it|they|those|these)\b|"
+    r"\b(?:afterwards?|since then|after that|from then on|subsequently)\b",
     re.I,
 )
 
@@ -183,6 +186,8 @@ class Assistant:
             shift = relative_shift(question)
             if shift:
                 base = shift_years(base, shift)
+            elif AFTERWARDS.search(question):
+                base = after_dates(base)
             asked = merge(base, asked)
             extra = strip_dates(question)
             question = f"{strip_dates(base_question)} {extra if re.search(r'[A-Za-z]', extra) else ''}".strip()

@@ -155,6 +155,19 @@ def test_follow_up_uses_the_history(assistant):
     assert answer.filters.date_from == "2023-01-01"
 
 
+def test_afterwards_reads_the_meetings_after_and_a_pronoun_carries_the_topic(assistant):
+    first = "What social value priorities did Cabinet agree in March 2022?"
+    standalone, filters = assistant.resolve("Were they delivered afterwards?", [first])
+    assert "priorities" in standalone
+    assert (filters.date_from, filters.date_to) == ("2022-04-01", "")
+    answer = assistant.ask("Were they delivered afterwards?", history=[first])
+    assert answer.answered and {c.meeting_date for c in answer.citations} == {"2023-03-20"}
+    # "How does that compare ...?" is about what was just asked, under its filters.
+    standalone, filters = assistant.resolve("How does that compare with Manchester?", [first])
+    assert "priorities" in standalone and filters.date_from == "2022-03-01"
+    assert assistant.resolve("How does the council measure social value?", [first])[1].date_from == ""
+
+
 def test_a_quote_not_on_its_page_is_dropped(assistant, monkeypatch):
     honest = assistant.page_texts
     monkeypatch.setattr(assistant, "page_texts", lambda pid: [t.replace("Living Wage", "Living W.") for t in honest(pid)])
