@@ -29,7 +29,7 @@ MODE_CUES = (
     (
         "timeline",
         re.compile(
-            r"\btimeline\b|\bhow (?:has|have|did) .{0,60}\b(?:develop|chang|evolv|grow|grew|mov|progress)|\bover (?:the )?(?:time|years)\b|"
+            r"\btimeline\b|\bhow (?:has|have|did) .{0,100}\b(?:develop|chang|evolv|grow|grew|mov|progress)|\bover (?:the )?(?:time|years)\b|"
             r"\byear (?:by|on|to) year\b|\bhistory of\b|\btrace\b|\bwhen was .{0,50}\bfirst\b|\bacross (?:the )?(?:years|meetings)\b|"
             # "Walk me through ...", "When has the board had ...?" (every time, not one date).
             r"\b(?:walk|take|run) (?:me|us) through\b|^\s*when (?:has|have)\b",
@@ -42,7 +42,7 @@ MODE_CUES = (
         re.compile(
             r"\bcommit(?:ted|ting)? to\b|\bwhat (?:did|has|have) .{0,30}\bcommit\b|\bpromis|\bpledg|\bpriorities\b|"
             r"\b(?:said|say|says) (?:it|they|we|the council) would\b|"
-            r"\bwhat did (?:we|the council|cabinet|the board|osmb|scrutiny) (?:agree|decide)\b|\bdecisions?\b",
+            r"\bwhat did (?:we|the council|cabinet|the board|osmb|scrutiny|the [\w' ]{1,40}? (?:councillors|members|committee)) (?:agree|decide)\b|\bdecisions?\b",
             re.I,
         ),
     ),

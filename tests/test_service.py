@@ -204,6 +204,8 @@ def test_empty_index_says_so(settings, fake_embeddings):
         ("When has the board looked at social value?", "timeline"),
         ("When did the board first look at social value?", "answer"),
         ("What did the council say it would focus on in 2023?", "commitments"),
+        ("What did the Manchester scrutiny committee agree to ask for?", "commitments"),
+        ("How have the social value commitments secured through all of the council's contracts grown since 2023?", "timeline"),
     ],
 )
 def test_mode_detection(question, mode):
