@@ -66,7 +66,8 @@ REPORT_LAG_MONTHS = 6
 # "When were the minutes of the Cabinet meeting of 9 June 2025 approved?"
 MINUTES_OF = re.compile(r"\bminutes of (?:the )?(?:[\w ]{0,40} )?meeting (?:held )?(?:on |of )?$", re.I)
 APPROVAL = re.compile(r"\b(?:approved?|signed|confirmed|agreed)\b", re.I)
-SINCE_YEAR = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\b", re.I)
+# "since 2022", "since the 2019 policy" (but "from the 2022 report" names a report, not a start).
+SINCE_YEAR = re.compile(r"\b(?:(?:since|after)\s+(?:the\s+)?|from\s+)((?:19|20)\d\d)\b", re.I)
 BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
 DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before", "after")

@@ -34,6 +34,8 @@ OSMB = "Overview and Scrutiny Management Board"
         ("When were the minutes of the Cabinet meeting of 9 June 2025 approved?", {"committee": ["Cabinet"], "date_from": "2025-06-10"}),
         ("What changed between 2019 and 2023?", {"date_from": "2019-01-01", "date_to": "2023-12-31"}),
         ("How has it developed since 2022?", {"date_from": "2022-01-01"}),
+        ("How has it developed since the 2019 policy?", {"date_from": "2019-01-01"}),
+        ("What did we learn from the 2022 report?", {"date_from": "2022-01-01", "date_to": "2022-12-31"}),
         ("What did Manchester do on social value?", {"council": ["Manchester City Council"]}),
         ("What do the minutes say about the toolkit?", {"doc_type": ["minutes"]}),
         ("What is in the Social Value Policy 2024-2027?", {}),
