@@ -439,7 +439,12 @@ class Composer:
         # A question about several councils gets each its share of the answer.
         share = -(-limit // len(filters.councils)) if len(filters.councils) > 1 else 99
         anchors = self.distinctive_terms(question, filters) if mode == "answer" else frozenset()
-        chosen = self.select(candidates, limit, per_meeting=2 if mode == "draft" else 99, per_council=share, anchors=anchors)
+        # A draft draws on several meetings, two sentences each at most, unless only one or two are on
+        # the subject (a draft about the March 2024 report): then they share the whole paragraph.
+        floor = FLOOR * candidates[0].score if candidates else 0.0
+        meetings = len({meeting_key(c.chunk) for c in candidates if c.score >= floor}) or 1
+        per_meeting = max(2, -(-limit // meetings)) if mode == "draft" else 99
+        chosen = self.select(candidates, limit, per_meeting=per_meeting, per_council=share, anchors=anchors)
         if not chosen:
             return None
         if mode == "answer":

@@ -103,15 +103,17 @@ def _chunk(text: str) -> Chunk:
     )
 
 
-def _answer_from_sittings(question: str, said: dict[tuple[str, str], str], idf=lambda term: 1.0, title: str = "Social Value Annual Report"):
-    """compose() in answer mode over one chunk per sitting ((committee, date) -> its text), every chunk ranked alike."""
+def _answer_from_sittings(
+    question: str, said: dict[tuple[str, str], str], idf=lambda term: 1.0, title: str = "Social Value Annual Report", mode: str = "answer"
+):
+    """compose() over one chunk per sitting ((committee, date) -> its text), every chunk ranked alike."""
     chunks = [
         Chunk(chunk_id=f"{d}:00000", paper_id=d, source=f"{d}.pdf", council="C", committee=committee, meeting_date=d,
               item="6", title=title, doc_type="minutes", page_start=1, page_end=1, text=text)
         for (committee, d), text in said.items()
     ]
     composer = Composer(lambda pid: [next(text for (_, d), text in said.items() if d == pid)], idf)
-    return composer.compose(question, [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks], mode="answer", filters=Filters())
+    return composer.compose(question, [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks], mode=mode, filters=Filters())
 
 
 def test_an_entry_chosen_alone_brings_the_sentence_that_opens_its_list():
@@ -239,3 +241,17 @@ def test_an_answer_from_a_report_brings_what_its_other_sitting_said():
     # The answer is full of Cabinet's sentences, yet scrutiny days before joins it in its own words;
     # the next year's sitting does not.
     assert {c.meeting_date for c in answer.citations} == {"2022-03-28", "2022-03-23"}
+
+
+def test_a_draft_about_one_meeting_draws_on_more_than_two_of_its_sentences():
+    said = {
+        ("Cabinet", "2024-03-18"): (
+            "The annual report shows commitments of £27.8m secured through council contracts. "
+            "The annual report says delivered social value reached £8m by the end of the year. "
+            "With the annual report Cabinet approved the updated Social Value Policy 2024-2027. "
+            "The annual report records the Public Sector Leadership award won in June 2023. "
+            "The annual report proposes four priorities for 2024, starting with employee ownership."
+        ),
+    }
+    answer = _answer_from_sittings("Draft a paragraph summarising the March 2024 annual report", said, mode="draft")
+    assert len(answer.citations) >= 4
