@@ -40,13 +40,29 @@ IRREGULAR = {
 }
 
 
+# "£100k", "£100,000" and "£100 thousand" are one amount; so are "£3.1m" and "£3.1 million".
+MONEY = re.compile(r"£(\d+(?:[.,]\d+)*)(k|m|bn)?$")
+SCALE = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000}
+
+
 def tokens(text: str) -> list[str]:
-    """Stemmed content tokens of text (numbers and figures kept as written, lower-cased)."""
+    """Stemmed content tokens of text (numbers and figures kept as written, lower-cased; sums of money in pounds)."""
     out = []
-    for match in TOKEN.finditer(text):
-        word = match.group().lower().replace("’", "'").strip("'-").removesuffix("'s")
-        if word and word not in STOPWORDS:
-            out.append(stem(word) if word[0].isalpha() else word.replace(",", ""))
+    words = [m.group().lower().replace("’", "'").strip("'-").removesuffix("'s") for m in TOKEN.finditer(text)]
+    spelt_scale = False
+    for i, word in enumerate(words):
+        if spelt_scale:  # the "million" of "£3.1 million", already in the amount
+            spelt_scale = False
+            continue
+        if not word or word in STOPWORDS:
+            continue
+        if money := MONEY.match(word):
+            spelt_scale = not money.group(2) and i + 1 < len(words) and words[i + 1] in ("thousand", "million", "billion")
+            scale = money.group(2) or (words[i + 1] if spelt_scale else "")
+            pounds = float(money.group(1).replace(",", "")) * SCALE.get(scale, 1)
+            out.append("£" + f"{pounds:.2f}".rstrip("0").rstrip("."))
+            continue
+        out.append(stem(word) if word[0].isalpha() else word.replace(",", ""))
     return out
 
 

@@ -1,0 +1,17 @@
+"""Tokens shared by keyword search and sentence scoring."""
+
+from __future__ import annotations
+
+from assistant.text import tokens
+
+
+def test_a_sum_of_money_is_one_token_however_it_is_written():
+    assert tokens("£100k") == tokens("£100,000") == tokens("£100 thousand") == ["£100000"]
+    assert tokens("£3.1m")[0] == tokens("£3.1 million")[0] == "£3100000"
+    assert tokens("£10.19 an hour")[0] == "£10.19"
+    assert tokens("£27.8m") != tokens("£2.78m")
+
+
+def test_stems_join_forms_of_a_word_and_irregular_pasts_their_verbs():
+    assert tokens("commitments committed commit") == ["commit"] * 3
+    assert tokens("won wins") == ["win", "win"]
