@@ -15,3 +15,7 @@ def test_a_sum_of_money_is_one_token_however_it_is_written():
 def test_stems_join_forms_of_a_word_and_irregular_pasts_their_verbs():
     assert tokens("commitments committed commit") == ["commit"] * 3
     assert tokens("won wins") == ["win", "win"]
+
+
+def test_contractions_are_stopwords_with_or_without_the_apostrophe():
+    assert tokens("I'm buying; whats the threshold? didn't we agree") == ["buy", "threshold", "agre"]
