@@ -70,6 +70,8 @@ APPROVAL = re.compile(r"\b(?:approved?|signed|confirmed|agreed)\b", re.I)
 SINCE_YEAR = re.compile(r"\b(?:(?:since|after)\s+(?:the\s+)?|from\s+)((?:19|20)\d\d)\b", re.I)
 BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
+# "by the end of 2024/25", "the outturn for 2024/25": what the year came to is reported after it.
+YEAR_END = re.compile(r"\b(?:(?:the\s+)?end|close|outturn)\s+(?:of|for)\s+(?:the\s+)?(?:financial\s+year\s+)?$", re.I)
 DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before", "after")
 """Labels of the date filters (one question sets at most one)."""
 DOC_TYPE_WORDS = (
@@ -154,7 +156,7 @@ def _date_filter(question: str) -> tuple[str, str, tuple[str, str] | None]:
         start = int(match.group(1))
         if (start + 1) % 100 == int(match.group(2)):
             end = f"{start + 1}-03-31"
-            if REPORT_ON_YEAR.match(question[match.end() :]):
+            if REPORT_ON_YEAR.match(question[match.end() :]) or YEAR_END.search(question[: match.start()]):
                 end = f"{start + 1}-{3 + REPORT_LAG_MONTHS:02d}-{calendar.monthrange(start + 1, 3 + REPORT_LAG_MONTHS)[1]}"
             return f"{start}-04-01", end, ("financial_year", f"{start}/{match.group(2)}")
     if match := _meeting_date(FULL_DATE, question):

@@ -19,6 +19,7 @@ OSMB = "Overview and Scrutiny Management Board"
         ("What did OSMB say about the 2021/22 report?", {"committee": [OSMB], "date_from": "2021-04-01", "date_to": "2022-09-30"}),
         ("What were commitments in the 2024/25 annual report?", {"date_from": "2024-04-01", "date_to": "2025-09-30"}),
         ("What was spent in 2021/22?", {"date_from": "2021-04-01", "date_to": "2022-03-31"}),
+        ("What had the overspend come down to by the end of 2024-25?", {"date_from": "2024-04-01", "date_to": "2025-09-30"}),
         # When something takes effect is not when a meeting was; the year still narrows the papers.
         ("What is the pay rate from April 2023?", {"date_from": "2023-01-01", "date_to": "2023-12-31"}),
         ("What changes with effect from 1 April 2023?", {"date_from": "2023-01-01", "date_to": "2023-12-31"}),
