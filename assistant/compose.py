@@ -318,23 +318,24 @@ class Composer:
         return chosen
 
     def other_sitting(self, chosen: list[Evidence], candidates: list[Evidence]) -> list[Evidence]:
-        """For each report in an answer, the best sentence of its other sitting, if none is shown yet.
+        """The best sentence of each other sitting of the report the answer's best sentence is from, if none is shown yet.
 
         A report goes to scrutiny and then to Cabinet days later under the same title. When the answer
         quotes one sitting, what the other said about it (the board's questions, Cabinet's decision)
         belongs beside it, and its minutes rarely repeat the report word for word, so _echo misses it.
+        Only the best sentence's report: another meeting's sitting would bring more of what may be padding.
         """
+        if not chosen:
+            return []
+        lead = chosen[0]
         shown = {meeting_key(e.chunk) for e in chosen} | {meeting_key(x.chunk) for e in chosen for x in self.echoes.get(id(e), [])}
-        floor = FLOOR * candidates[0].score if candidates else 0.0
+        floor = FLOOR * candidates[0].score
         added: list[Evidence] = []
         for candidate in candidates:
             key = meeting_key(candidate.chunk)
-            if key in shown or candidate.score < floor:
+            if key in shown or candidate.score < floor or candidate.chunk.title != lead.chunk.title:
                 continue
-            if any(
-                _same_round(candidate, e) and candidate.chunk.title == e.chunk.title and not _similar(candidate.terms, e.terms)
-                for e in chosen[:1]
-            ) and self.verified(candidate):
+            if _same_round(candidate, lead) and not _similar(candidate.terms, lead.terms) and self.verified(candidate):
                 added.append(candidate)
                 shown.add(key)
         return added

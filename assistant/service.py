@@ -55,7 +55,7 @@ FOLLOW_UP = re.compile(
     r"\b(?:the same way|the same as before)\b|"
     # "How does that compare with ...?", "Did the council follow through afterwards?"
     r"^\s*(?:how|why|what|when|where|who)\s+(?:does|did|do|is|was|were|are|has|have|had|can|could|would|will)\s+(?:that|this|it|they|those|these)\b|"
-    r"\b(?:afterwards?|since then|after that|from then on|subsequently)\b",
+    + AFTERWARDS.pattern,
     re.I,
 )
 
