@@ -164,8 +164,7 @@ def _date_filter(question: str) -> tuple[str, str, tuple[str, str] | None]:
         iso = f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"
         if MINUTES_OF.search(question[: match.start()]) and APPROVAL.search(question):
             # A meeting's minutes are approved at a later meeting: read the meetings after it.
-            after = (date.fromisoformat(iso) + timedelta(days=1)).isoformat()
-            return after, "", ("after", match.group(0))
+            return _day_after(iso), "", ("after", match.group(0))
         return iso, iso, ("date", match.group(0))
     if match := _meeting_date(MONTH_YEAR, question):
         year, month = int(match.group(2)), MONTHS[match.group(1).lower()]
@@ -251,10 +250,19 @@ def after_dates(filters: Filters) -> Filters:
     """The filter moved to the papers after its dates ("afterwards"), with no end; unchanged without an end date."""
     if not filters.date_to:
         return filters
-    after = (date.fromisoformat(filters.date_to) + timedelta(days=1)).isoformat()
     labels = tuple(l for l in filters.labels if l[0] not in DATE_FACETS)
     said = next((s for f, s in filters.labels if f in DATE_FACETS), filters.date_to)
-    return replace(filters, date_from=after, date_to="", labels=labels + (("after", said),))
+    return replace(filters, date_from=_day_after(filters.date_to), date_to="", labels=labels + (("after", said),))
+
+
+def _day_after(iso: str) -> str:
+    return (date.fromisoformat(iso) + timedelta(days=1)).isoformat()
+
+
+def _date_said(question: str, filters: Filters) -> tuple[str, str, int]:
+    """(facet, words) of the filter's date as the question says it, and where it says them (-1: nowhere)."""
+    facet, said = next(((f, s) for f, s in filters.labels if f in DATE_FACETS), ("", ""))
+    return facet, said, question.find(said) if said else -1
 
 
 def shift_years(filters: Filters, years: int) -> Filters:
@@ -304,8 +312,7 @@ MEETING_CUE = re.compile(r"\b(?:meeting|cabinet|board|committee|scrutiny|osmb|re
 
 def event_dates(question: str, filters: Filters) -> Filters | None:
     """The filters reading from the question's date on when that date is an event's ("won in June 2023"); else None."""
-    facet, said = next(((f, s) for f, s in filters.labels if f in DATE_FACETS), ("", ""))
-    at = question.find(said) if said else -1
+    facet, said, at = _date_said(question, filters)
     if at < 0 or not filters.date_from or facet in ("since", "after", "before"):
         return None
     match = EVENT_DATE.search(question[:at])
@@ -317,8 +324,7 @@ def event_dates(question: str, filters: Filters) -> Filters | None:
 
 def content_dates(question: str, filters: Filters) -> Filters | None:
     """The filters without their dates when the question's date describes its subject; else None."""
-    said = next((s for facet, s in filters.labels if facet in DATE_FACETS), "")
-    at = question.find(said) if said else -1
+    _, _, at = _date_said(question, filters)
     if at < 0 or not CONTENT_DATE.search(question[:at]):
         return None
     return replace(filters, date_from="", date_to="", labels=tuple(l for l in filters.labels if l[0] not in DATE_FACETS))
