@@ -177,7 +177,10 @@ class Assistant:
 
     def resolve(self, question: str, history: Sequence[str] = (), filters: Filters | None = None) -> tuple[str, Filters]:
         """The standalone question and its filters, using the chat history for follow-ups."""
-        question, _ = self.spelling(question)
+        return self._resolve(self.spelling(question)[0], history, filters)
+
+    def _resolve(self, question: str, history: Sequence[str], filters: Filters | None) -> tuple[str, Filters]:
+        """resolve() for a question whose spelling is already read."""
         catalogue = self.catalogue()
         asked = parse_filters(question, catalogue)
         if history and (FOLLOW_UP.search(question) or len(question.split()) <= 4):
@@ -228,8 +231,8 @@ class Assistant:
         question = " ".join(question.split())
         if not self.papers():
             return Answer(question=question, answered=False, answer=EMPTY_INDEX, mode=mode or "answer")
-        _, corrected = self.spelling(question)
-        standalone, applied = self.resolve(question, history, filters)
+        spelt, corrected = self.spelling(question)
+        standalone, applied = self._resolve(spelt, history, filters)
         mode = mode if mode in MODES else detect_mode(standalone, question)
         notice = self.unmatched(applied)
         set_aside = next((said for facet, said in applied.labels if facet == SET_ASIDE), "")
