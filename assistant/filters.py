@@ -155,10 +155,8 @@ def _date_filter(question: str) -> tuple[str, str, tuple[str, str] | None]:
     if match := FINANCIAL_YEAR.search(question):
         start = int(match.group(1))
         if (start + 1) % 100 == int(match.group(2)):
-            end = f"{start + 1}-03-31"
-            if REPORT_ON_YEAR.match(question[match.end() :]) or YEAR_END.search(question[: match.start()]):
-                end = f"{start + 1}-{3 + REPORT_LAG_MONTHS:02d}-{calendar.monthrange(start + 1, 3 + REPORT_LAG_MONTHS)[1]}"
-            return f"{start}-04-01", end, ("financial_year", f"{start}/{match.group(2)}")
+            reports = bool(REPORT_ON_YEAR.match(question[match.end() :]) or YEAR_END.search(question[: match.start()]))
+            return f"{start}-04-01", _year_end(start, reports), ("financial_year", f"{start}/{match.group(2)}")
     if match := _meeting_date(FULL_DATE, question):
         month = MONTHS[match.group(2).lower()]
         iso = f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"
@@ -259,6 +257,39 @@ def _day_after(iso: str) -> str:
     return (date.fromisoformat(iso) + timedelta(days=1)).isoformat()
 
 
+def financial_year(filters: Filters) -> int | None:
+    """The first calendar year of the financial year a filter asks about ("2017/18" -> 2017), else None."""
+    said = next((s for f, s in filters.labels if f == "financial_year"), "")
+    return int(said[:4]) if said and filters.date_from else None
+
+
+def _financial_year(filters: Filters, start: int, reports: bool) -> Filters:
+    """The filter moved to the financial year starting in April of `start`; with `reports`, its reports too."""
+    labels = tuple(l for l in filters.labels if l[0] not in DATE_FACETS) + (("financial_year", f"{start}/{(start + 1) % 100:02d}"),)
+    return replace(filters, date_from=f"{start}-04-01", date_to=_year_end(start, reports), labels=labels)
+
+
+def _year_end(start: int, reports: bool) -> str:
+    """The last day of the financial year starting in April of `start`, or with `reports` of the six months after it."""
+    month = 3 + (REPORT_LAG_MONTHS if reports else 0)
+    return f"{start + 1}-{month:02d}-{calendar.monthrange(start + 1, month)[1]:02d}"
+
+
+def report_window(filters: Filters) -> Filters | None:
+    """A financial year's filter widened to the reports on it (the six months after it), or None if it is no financial year.
+
+    "The 2024/25 social value total" is reported to Cabinet in June 2025: when no meeting fell within
+    the year itself, the papers that report on it are the ones to read.
+    """
+    start = financial_year(filters)
+    return None if start is None else _financial_year(filters, start, True)
+
+
+def mentions_financial_year(text: str, start: int) -> bool:
+    """Whether text names the financial year starting in `start` ("2017/18", "2017-18", "2017/2018")."""
+    return bool(re.search(rf"\b{start}\s*[/-]\s*(?:{start + 1}|{(start + 1) % 100:02d})\b", text))
+
+
 def _date_said(question: str, filters: Filters) -> tuple[str, str, int]:
     """(facet, words) of the filter's date as the question says it, and where it says them (-1: nowhere)."""
     facet, said = next(((f, s) for f, s in filters.labels if f in DATE_FACETS), ("", ""))
@@ -266,9 +297,14 @@ def _date_said(question: str, filters: Filters) -> tuple[str, str, int]:
 
 
 def shift_years(filters: Filters, years: int) -> Filters:
-    """The whole calendar year(s) `years` after the filter's dates (annual papers move month to month)."""
+    """The whole calendar year(s) `years` after the filter's dates (annual papers move month to month).
+
+    A financial year moves to the financial year `years` on ("2017/18" and "the year after" is 2018/19).
+    """
     if not (filters.date_from or filters.date_to):
         return filters
+    if (start_year := financial_year(filters)) is not None:
+        return _financial_year(filters, start_year + years, filters.date_to[5:] != "03-31")
     start = int((filters.date_from or filters.date_to)[:4]) + years
     end = int((filters.date_to or filters.date_from)[:4]) + years
     labels = tuple(l for l in filters.labels if l[0] not in DATE_FACETS)

@@ -14,6 +14,7 @@ import math
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,6 +97,12 @@ class KeywordIndex:
         if filters.date_to:
             keep &= (self.date <= filters.date_to) & (self.date != "")
         return keep
+
+    def any_text(self, filters: Filters, test: Callable[[str], bool], hint: str = "") -> bool:
+        """Whether the text of any chunk that passes the filters passes the test (hint: a substring it needs)."""
+        mask = self.mask(filters)
+        positions = range(len(self.chunks)) if mask is None else np.flatnonzero(mask)
+        return any(hint in self.chunks[i].text and test(self.chunks[i].text) for i in positions)
 
     def search(self, query: str, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         """(chunk position, BM25 score) of the best k chunks that pass the mask (None: every chunk)."""

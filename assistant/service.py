@@ -8,6 +8,7 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from dataclasses import replace
+from functools import partial
 from itertools import zip_longest
 from collections.abc import Sequence
 
@@ -15,7 +16,10 @@ from ingest.records import PaperSummary
 
 from .compose import ASKS_AUTHOR, Composer
 from .figures import FigurePoint, figure_points
-from .filters import AFTERWARDS, Catalogue, after_dates, content_dates, describe, event_dates, merge, parse_filters, relative_shift, shift_years, strip_dates
+from .filters import (
+    AFTERWARDS, DATE_FACETS, Catalogue, after_dates, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
+    parse_filters, relative_shift, report_window, shift_years, strip_dates,
+)
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, NO_MATCH, REFUSAL, SPELLING_NOTE
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever
@@ -181,11 +185,22 @@ class Assistant:
 
     def _resolve(self, question: str, history: Sequence[str], filters: Filters | None) -> tuple[str, Filters]:
         """resolve() for a question whose spelling is already read."""
+        question, asked = self._read(question, history, filters)
+        if self.unmatched(asked):
+            question, asked = self._relax_dates(question, asked)
+        return question, asked
+
+    def _read(self, question: str, history: Sequence[str], filters: Filters | None) -> tuple[str, Filters]:
+        """The standalone question and its filters as asked, before a date no paper matches is relaxed.
+
+        A follow-up builds on the earlier question as asked: "the year after" 2017/18 is 2018/19, even
+        when 2017/18 itself was read as the subject's date.
+        """
         catalogue = self.catalogue()
         asked = parse_filters(question, catalogue)
         if history and (FOLLOW_UP.search(question) or len(question.split()) <= 4):
             previous = history[-1]
-            base_question, base = self.resolve(previous, history[:-1])
+            base_question, base = self._read(self.spelling(previous)[0], history[:-1], None)
             shift = relative_shift(question)
             if shift:
                 base = shift_years(base, shift)
@@ -196,13 +211,30 @@ class Assistant:
             question = f"{strip_dates(base_question)} {extra if re.search(r'[A-Za-z]', extra) else ''}".strip()
         if filters is not None and not filters.empty:
             asked = merge(asked, filters)
-        asked = event_dates(question, asked) or asked
-        relaxed = content_dates(question, asked) if self.unmatched(asked) else None
-        if relaxed is not None and not self.unmatched(relaxed):
-            # "the commitments agreed in February 2021": those papers are not here; later ones report on them.
-            dates = describe(replace(asked, labels=tuple(l for l in asked.labels if l not in relaxed.labels)))
-            asked = replace(relaxed, labels=relaxed.labels + ((SET_ASIDE, dates),))
-        return question, asked
+        return question, event_dates(question, asked) or asked
+
+    def _relax_dates(self, question: str, asked: Filters) -> tuple[str, Filters]:
+        """A date no paper matches, read as the date of what the question is about where it is one.
+
+        "The 2024/25 social value total" is reported after the year ends; "Manchester's local spend in
+        2017/18" is in a 2021 paper that looks back on it; "the commitments agreed in February 2021"
+        are reported on by later papers. Otherwise the filters stand, and fail closed.
+        """
+        if (widened := report_window(asked)) is not None and not self.unmatched(widened):
+            return question, widened
+        relaxed = content_dates(question, asked)
+        start = financial_year(asked)
+        if relaxed is None and start is not None:
+            undated = replace(asked, date_from="", date_to="", labels=tuple(l for l in asked.labels if l[0] not in DATE_FACETS))
+            named = partial(mentions_financial_year, start=start)
+            if not self.unmatched(undated) and self.retriever.keyword.any_text(undated, named, hint=str(start)):
+                relaxed = undated
+                # A follow-up ("and the year after?") carries the year in its filter only: the search needs its words.
+                question = question if named(question) else f"{question} {start}/{(start + 1) % 100:02d}"
+        if relaxed is None or self.unmatched(relaxed):
+            return question, asked
+        dates = describe(replace(asked, labels=tuple(l for l in asked.labels if l not in relaxed.labels)))
+        return question, replace(relaxed, labels=relaxed.labels + ((SET_ASIDE, dates),))
 
     def search(self, query: str, *, filters: Filters | None = None, k: int | None = None, method: str | None = None) -> list[Hit]:
         """Ranked chunks for a query (filters parsed from it unless given)."""

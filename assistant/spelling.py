@@ -3,14 +3,16 @@
 A word the papers never use makes the keyword search miss and the refusal check count it against
 the question, so one slip of the keyboard turns an answerable question into "the papers do not
 answer this". A question word whose stem no chunk contains is replaced by the indexed word one
-edit away (two for long words), and the answer says it read the word that way. Short words and
-words with no near neighbour are left alone: "potholes" stays unknown, and is refused as before.
+edit away (two for long words), and the answer says it read the word that way. Short words,
+words with no near neighbour and words of everyday English are left alone: "potholes" stays
+unknown, and is refused as before, and "generated" is not read as "general".
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import cache
 
 import numpy as np
 
@@ -26,6 +28,20 @@ SURFACE_CHUNKS = 5
 """Chunks searched for the ways the papers write a stem ("accredited", "accreditation")."""
 MIN_CHUNKS = 2
 """A correction must be a word at least this many chunks use (not another one-off)."""
+ENGLISH_MIN_COUNT = 50
+"""A word this frequent in pyspellchecker's English list is spelt as meant, even if the papers never use it."""
+
+
+@cache
+def _english():
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1)
+
+
+def is_english(word: str) -> bool:
+    """Whether a lower-case word is common English (loads the word list on first use, about 0.15 s)."""
+    return _english()[word] >= ENGLISH_MIN_COUNT
 
 
 def max_edits(word: str) -> int:
@@ -107,7 +123,7 @@ class Speller:
             if len(lower) < MIN_LENGTH or lower in STOPWORDS or stem(lower) in vocabulary:
                 return word
             meant = self.closest(stem(lower))
-            written = self.surface(meant, lower) if meant else None
+            written = self.surface(meant, lower) if meant and not is_english(lower) else None
             if not written:
                 return word
             written = written.lower() if word.islower() else written

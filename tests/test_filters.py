@@ -1,7 +1,10 @@
 import pytest
 
 from assistant.text import stem
-from assistant.filters import Catalogue, content_dates, describe, event_dates, merge, parse_filters, relative_shift, shift_years, strip_dates
+from assistant.filters import (
+    Catalogue, content_dates, describe, event_dates, mentions_financial_year, merge, parse_filters, relative_shift, report_window,
+    shift_years, strip_dates,
+)
 
 CATALOGUE = Catalogue(
     councils=("Manchester City Council", "Rotherham Metropolitan Borough Council"),
@@ -80,6 +83,25 @@ def test_follow_up_year_shift_and_merge():
     assert (shifted.date_from, shifted.date_to, shifted.committees) == ("2023-01-01", "2023-12-31", ("Cabinet",))
     merged = merge(base, parse_filters("What about OSMB?", CATALOGUE))
     assert merged.committees == (OSMB,) and merged.date_from == "2022-03-01"
+
+
+def test_a_financial_year_moves_by_financial_years_and_widens_to_the_reports_on_it():
+    base = parse_filters("What share of spend stayed local in 2017/18?", CATALOGUE)
+    shifted = shift_years(base, 1)
+    assert (shifted.date_from, shifted.date_to) == ("2018-04-01", "2019-03-31")
+    assert ("financial_year", "2018/19") in shifted.labels and describe(shifted) == "financial year 2018/19"
+    widened = report_window(parse_filters("What was the 2024/25 social value total?", CATALOGUE))
+    assert (widened.date_from, widened.date_to) == ("2024-04-01", "2025-09-30")
+    assert report_window(parse_filters("What was the social value total in 2024?", CATALOGUE)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [("In 2017/18 the share was 71.3%.", True), ("the 2017-18 accounts", True), ("for 2017/2018", True),
+     ("in 2017 and 2018", False), ("2017/19", False), ("2016/17", False)],
+)
+def test_a_financial_year_is_named_in_any_of_its_forms(text, named):
+    assert mentions_financial_year(text, 2017) == named
 
 
 def test_where_clause_matches_accepts():

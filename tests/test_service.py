@@ -51,7 +51,11 @@ def assistant(settings, fake_embeddings):
     make_report(
         folder / "2021-manchester.pdf", council="Manchester City Council", committee="Resources and Governance Scrutiny Committee",
         meeting_date="2021-03-09", item="14", title="Refresh of the Social Value Policy",
-        paragraphs=["1.1 Manchester proposes a minimum 30 per cent social value weighting in tender evaluation."],
+        paragraphs=[
+            "1.1 Manchester proposes a minimum 30 per cent social value weighting in tender evaluation.",
+            "1.2 In 2017/18, 71.3 per cent of spend with the top 300 suppliers went to Manchester-based organisations.",
+            "1.3 In 2018/19 the share of spend with Manchester-based organisations was 70 per cent.",
+        ],
     )
     store = Store.from_settings(settings)
     report = ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings)
@@ -100,6 +104,19 @@ def test_a_date_that_describes_the_subject_reads_later_papers_when_its_own_are_m
     # Asking which meetings to read still fails closed.
     answer = assistant.ask("What social value priorities were agreed in 2020?")
     assert not answer.answered and "year 2020" in answer.answer
+
+
+def test_a_financial_year_no_meeting_fell_in_reads_the_papers_that_name_it(assistant):
+    question = "What share of Manchester's spend with its top 300 suppliers went to Manchester-based organisations in 2017/18?"
+    answer = assistant.ask(question)
+    assert answer.answered and answer.answer.startswith("*No papers from financial year 2017/18 are in the index")
+    assert "71.3 per cent" in answer.answer
+    follow_up = assistant.ask("And the year after that?", history=[question])
+    assert follow_up.answered and "70 per cent" in follow_up.answer
+    assert follow_up.answer.startswith("*No papers from financial year 2018/19")
+    # A year no paper names stays a filter that matches nothing.
+    answer = assistant.ask("What share of Manchester's spend went to Manchester-based organisations in 2012/13?")
+    assert not answer.answered and "financial year 2012/13" in answer.answer
 
 
 def test_explicit_filters_combine_with_the_question(assistant):
