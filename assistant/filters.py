@@ -80,8 +80,8 @@ DOC_TYPE_WORDS = (
     (re.compile(r"\b(?:in|from) the appendix\b", re.I), "appendix"),
 )
 RELATIVE_YEAR = (
-    (re.compile(r"\b(?:a|one) year later\b|\bthe (?:next|following) year\b|\bthe year after\b|\bnext year'?s?\b", re.I), 1),
-    (re.compile(r"\b(?:a|one) year (?:earlier|before)\b|\bthe (?:previous|preceding) year\b|\bthe year before\b|\blast year'?s?\b", re.I), -1),
+    (re.compile(r"\b(?:a|one) year later\b|\bthe (?:next|following) (?:year|annual report)\b|\bthe year after\b|\bnext year'?s?\b", re.I), 1),
+    (re.compile(r"\b(?:a|one) year (?:earlier|before)\b|\bthe (?:previous|preceding|last) (?:year|annual report)\b|\bthe year before\b|\blast year'?s?\b", re.I), -1),
     (re.compile(r"\btwo years later\b", re.I), 2),
     (re.compile(r"\btwo years (?:earlier|before)\b", re.I), -2),
 )
@@ -241,7 +241,9 @@ def relative_shift(question: str) -> int:
 
 
 # "Did the council follow through afterwards?": the meetings after the ones just asked about.
-AFTERWARDS = re.compile(r"\b(?:afterwards?|since then|after that|from then on|subsequently)\b", re.I)
+AFTERWARDS = re.compile(
+    r"\b(?:afterwards?|since then|after that|from then on|subsequently)\b|\bthe (?:next|following|later) (?:report|meeting|update)s?\b", re.I
+)
 
 
 def after_dates(filters: Filters) -> Filters:

@@ -79,6 +79,8 @@ def test_follow_up_year_shift_and_merge():
     base = parse_filters("What did Cabinet decide about social value in March 2022?", CATALOGUE)
     assert relative_shift("And a year later?") == 1
     assert relative_shift("And the year before?") == -1
+    assert relative_shift("What had those figures reached by the next annual report?") == 1
+    assert relative_shift("And in the previous annual report?") == -1
     shifted = shift_years(base, 1)
     assert (shifted.date_from, shifted.date_to, shifted.committees) == ("2023-01-01", "2023-12-31", ("Cabinet",))
     merged = merge(base, parse_filters("What about OSMB?", CATALOGUE))
