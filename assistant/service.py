@@ -8,6 +8,7 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from dataclasses import replace
+from datetime import date, timedelta
 from functools import partial
 from itertools import zip_longest
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever
 from .settings import Settings
 from .spelling import Speller
+from .text import long_date
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,14 @@ FOLLOW_UP = re.compile(
 )
 
 
+# "What did Rotherham commit to when it first adopted the policy?": the earliest papers on the subject.
+ORIGINAL = re.compile(
+    r"\b(?:first|originally|initially) (?:adopted|introduced|agreed|approved|proposed|set out|launched|brought in)\b|"
+    r"\bthe original (?:policy|commitments?|aims?|proposals?|priorities)\b",
+    re.I,
+)
+ROUND_DAYS = 31
+"""A report's scrutiny and Cabinet sittings fall within this many days: one round of meetings."""
 SET_ASIDE = "set_aside"
 """Filter label of a date the question describes its subject with, set aside because no paper has it."""
 KEYWORD_ONLY_COVERAGE = 0.5
@@ -98,6 +108,22 @@ def with_covers(hits: list[Hit], item_start) -> list[Hit]:
             seen.add(cover.chunk_id)
             out.append(replace(hit, chunk=cover))
     return out
+
+
+def first_round(hits: list[Hit], filters: Filters, near: float = 0.1) -> Filters | None:
+    """The filters narrowed to the earliest round of meetings among the hits closest to the question, if any is dated."""
+    top = max((h.dense for h in hits), default=0.0)
+    dates = [h.chunk.meeting_date for h in hits if h.chunk.meeting_date and h.dense >= top - near]
+    if not dates:
+        return None
+    first = date.fromisoformat(min(dates))
+    around = timedelta(days=ROUND_DAYS)
+    return replace(
+        filters,
+        date_from=(first - around).isoformat(),
+        date_to=(first + around).isoformat(),
+        labels=filters.labels + (("first", f"papers, around {long_date(first.isoformat())}"),),
+    )
 
 
 class Assistant:
@@ -279,6 +305,10 @@ class Assistant:
         if mode == "commitments":
             query = f"{standalone} recommendations resolved priorities agreed"
         retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
+        if mode != "timeline" and ORIGINAL.search(standalone) and not re.search(r"\bsince\b", standalone) and not (applied.date_from or applied.date_to):
+            if first := first_round(retrieval.hits, applied):
+                applied = first
+                retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
         keyword = self.retriever.keyword
         hits = with_covers(retrieval.hits, keyword.item_start) if ASKS_AUTHOR.search(standalone) else retrieval.hits
         composer = Composer(self.page_texts, keyword.idf, keyword.next_chunk)

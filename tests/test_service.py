@@ -119,6 +119,16 @@ def test_a_financial_year_no_meeting_fell_in_reads_the_papers_that_name_it(assis
     assert not answer.answered and "financial year 2012/13" in answer.answer
 
 
+def test_what_was_first_adopted_reads_the_earliest_papers_on_it(assistant):
+    answer = assistant.ask("What did the council commit to when it first adopted the social value policy?")
+    assert answer.answered and answer.citations
+    assert {c.meeting_date[:4] for c in answer.citations} == {"2019"}
+    assert ("first", "papers, around 21 October 2019") in answer.filters.labels
+    # Without the cue the later papers take part.
+    later = assistant.ask("What social value priorities did the council commit to?")
+    assert {c.meeting_date[:4] for c in later.citations} - {"2019"}
+
+
 def test_explicit_filters_combine_with_the_question(assistant):
     from assistant.records import Filters
 
