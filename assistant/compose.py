@@ -48,7 +48,13 @@ DECISION = re.compile(
     re.I | re.M,
 )
 ASKS_FIGURE = re.compile(r"\bhow (?:much|many)\b|\bnumber of\b|\bfigures?\b|\bamount\b|\btotal\b|\bvalue of\b|£|\bper ?cent|\bpercentage\b|\bthreshold\b|\bweighting\b|\brate\b", re.I)
-ASKS_COUNT = re.compile(r"\bhow (?:much|many)\b|\b(?:the|what|which) number of\b", re.I)
+ASKS_COUNT = re.compile(
+    r"\bhow (?:much|many)\b|\b(?:the|what|which) number of\b|"
+    r"\bwhat (?:(?:hourly|annual|weekly|new|minimum|pay) )*(?:rate|cost|price|fee|sum|percentage)\b",
+    re.I,
+)
+AMOUNT_COVERAGE = 0.2
+"""Share of the question's weighted terms the sentence stating a "how much" answer must hold (set on the development sets)."""
 # A number that is not a year, or one in words: what a "how much" answer must contain.
 QUANTITY = re.compile(
     r"£\s?\d|\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*\b|"
@@ -188,6 +194,12 @@ class Composer:
         matched = {t for t in terms if t in found or (len(t) >= 8 and t[:7] in roots)}
         total = sum(self.idf(t) for t in terms)
         return sum(self.idf(t) for t in matched) / total if total else 0.0
+
+    def share(self, question: str, terms: frozenset[str], filters: Filters | None = None) -> float:
+        """Share of the question's idf-weighted topic terms among the given terms (a sentence's)."""
+        weights = {t: self.idf(t) for t in self.topic_terms(question, filters)}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in terms) / total if total else 0.0
 
     def coverage_in_one(self, question: str, hits: list[Hit], filters: Filters | None = None, top: int = 5) -> float:
         """The largest share of the question's idf-weighted terms that any one of the best hits contains."""
@@ -452,8 +464,12 @@ class Composer:
             chosen += self.other_sitting(chosen, candidates)
         if mode in ("answer", "commitments"):
             chosen = self.with_openers(chosen)
-        if mode == "answer" and ASKS_COUNT.search(question) and not any(_states_amount(question, e.text) for e in chosen):
-            return None  # "how many suppliers ...?" and no count of suppliers in the evidence: the papers do not say
+        if mode == "answer" and ASKS_COUNT.search(question) and not any(
+            _states_amount(question, e.text) and self.share(question, e.terms, filters) >= AMOUNT_COVERAGE for e in chosen
+        ):
+            # "How many suppliers ...?" and no count of suppliers in the evidence, or "how much is the
+            # portal subscription?" and amounts only in sentences about something else: the papers do not say.
+            return None
         citations = Citations()
         if mode == "draft":
             ordered = sorted(chosen, key=lambda e: (e.chunk.meeting_date, e.chunk.source, e.chunk.ordinal))

@@ -154,6 +154,20 @@ def test_how_many_things_wants_a_count_of_those_things():
     assert ASKS_COUNT.search("whats the number of TOMs measures") and not ASKS_COUNT.search("a number of suppliers attended")
 
 
+def test_how_much_wants_an_amount_stated_about_what_was_asked():
+    said = {
+        ("Cabinet", "2019-10-21"): "There is an annual subscription cost for the Social Value Portal, met from existing budgets.",
+        ("Cabinet", "2023-03-20"): "A new pay rate of £10.19 per hour applies to directly employed staff from April 2023.",
+    }
+    rare = {"subscript", "hour", "rate", "staff"}
+    idf = lambda term: 4.0 if term in rare else 1.0  # noqa: E731
+    # Amounts only in a sentence about something else: the papers do not say what the subscription costs.
+    assert _answer_from_sittings("How much does the council pay each year for its Social Value Portal subscription?", said, idf) is None
+    assert _answer_from_sittings("What annual cost does the portal subscription have?", said, idf) is None
+    answer = _answer_from_sittings("What hourly rate do directly employed staff get from April 2023?", said, idf)
+    assert answer is not None and "£10.19" in answer.answer
+
+
 def test_what_period_asks_when():
     for question in ("What period did the report cover?", "How long does the policy run?", "What dates were the meetings?"):
         assert ASKS_WHEN.search(question), question
