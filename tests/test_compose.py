@@ -156,8 +156,8 @@ def test_how_many_things_wants_a_count_of_those_things():
 
 def test_how_much_wants_an_amount_stated_about_what_was_asked():
     said = {
-        ("Cabinet", "2019-10-21"): "There is an annual subscription cost for the Social Value Portal, met from existing budgets.",
-        ("Cabinet", "2023-03-20"): "A new pay rate of £10.19 per hour applies to directly employed staff from April 2023.",
+        ("Cabinet", "2023-03-20"): "There is an annual subscription cost for the Social Value Portal, met from existing budgets. "
+        "A new pay rate of £10.19 per hour applies to directly employed staff from April 2023.",
     }
     rare = {"subscript", "hour", "rate", "staff"}
     idf = lambda term: 4.0 if term in rare else 1.0  # noqa: E731
