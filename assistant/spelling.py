@@ -5,7 +5,8 @@ the question, so one slip of the keyboard turns an answerable question into "the
 answer this". A question word whose stem no chunk contains is replaced by the indexed word one
 edit away (two for long words), and the answer says it read the word that way. Short words,
 words with no near neighbour and words of everyday English are left alone: "potholes" stays
-unknown, and is refused as before, and "generated" is not read as "general".
+unknown, and is refused as before, and "generated" is not read as "general". An English word the
+papers only use in a longer form is read as that form ("quotes" as "quotations").
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ WORD = re.compile(r"[A-Za-z][a-z]*[a-z]")
 MIN_LENGTH = 6
 """Shorter words have too many neighbours one edit away to guess which was meant."""
 MAX_ENDING = 4
-"""Letters a misspelt word may run on past the indexed stem it starts with."""
+"""Letters a misspelt word may run on past the indexed stem it starts with (or an indexed stem past a word's)."""
+MIN_STEM = 4
+"""A shorter stem starts too many words to stand for a longer one ("act": "action", "activ")."""
 SURFACE_CHUNKS = 5
 """Chunks searched for the ways the papers write a stem ("accredited", "accreditation")."""
 MIN_CHUNKS = 2
@@ -101,6 +104,13 @@ class Speller:
         starts = [c for c in self._neighbours(term[0]) if len(c) >= MIN_LENGTH and term.startswith(c) and len(term) - len(c) <= MAX_ENDING]
         return max(starts, key=len, default=None)
 
+    def longer_form(self, term: str) -> str | None:
+        """The indexed stem that is this stem run on by a few letters ("quot" -> "quotat"), the most used one, or None."""
+        if len(term) < MIN_STEM:
+            return None
+        forms = [c for c in self._neighbours(term[0]) if c.startswith(term) and len(c) - len(term) <= MAX_ENDING]
+        return max(forms, key=lambda c: self.keyword.df[c], default=None)
+
     def surface(self, term: str, typed: str) -> str | None:
         """The word as the papers write it, in the form nearest what was typed, from the chunks where the stem weighs most."""
         bm25 = self.keyword.bm25
@@ -122,8 +132,10 @@ class Speller:
             lower = word.lower()
             if len(lower) < MIN_LENGTH or lower in STOPWORDS or stem(lower) in vocabulary:
                 return word
-            meant = self.closest(stem(lower))
-            written = self.surface(meant, lower) if meant and not is_english(lower) else None
+            term = stem(lower)
+            # An English word is spelt as meant; the papers may still use a longer form of it ("quotes": "quotations").
+            meant = self.longer_form(term) if is_english(lower) else self.closest(term)
+            written = self.surface(meant, lower) if meant else None
             if not written:
                 return word
             written = written.lower() if word.islower() else written

@@ -13,6 +13,8 @@ TEXTS = [
     "The procurement team set the threshold for apprenticeships at Rotherham.",
     "The general fund pays for the procurement team.",
     "General fund balances are reported to Cabinet.",
+    "Below the threshold officers seek written quotations.",
+    "At least one of the quotations should come from a local business.",
 ]
 
 
@@ -44,3 +46,10 @@ def test_known_short_and_unknown_words_are_left_alone():
     # "treshld": two edits from a short word; "generated": one the papers never use, but English ("general" is near).
     for question in ("Were the potholes fixed?", "What is the treshld?", "Was Rotherham accredited?", "What about bins?", "What was generated?"):
         assert speller.correct(question) == (question, []), question
+
+
+def test_an_english_word_the_papers_use_only_in_a_longer_form_is_read_as_that_form():
+    speller = _speller()
+    assert speller.correct("Do officers get written quotes?") == ("Do officers get written quotations?", [("quotes", "quotations")])
+    # Too short a stem to stand for a longer word: "act" is not "action".
+    assert speller.longer_form("act") is None
