@@ -6,7 +6,8 @@ answer this". A question word whose stem no chunk contains is replaced by the in
 edit away (two for long words), and the answer says it read the word that way. Short words,
 words with no near neighbour and words of everyday English are left alone: "potholes" stays
 unknown, and is refused as before, and "generated" is not read as "general". An English word the
-papers only use in a longer form is read as that form ("quotes" as "quotations").
+papers only use in a longer form is read as that form ("quotes" as "quotations"), and two words
+run together as the two ("payrise" as "pay rise").
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ MIN_LENGTH = 6
 """Shorter words have too many neighbours one edit away to guess which was meant."""
 MAX_ENDING = 4
 """Letters a misspelt word may run on past the indexed stem it starts with (or an indexed stem past a word's)."""
+MIN_PART = 3
+"""The shortest word a run-together pair is split into."""
 MIN_STEM = 4
 """A shorter stem starts too many words to stand for a longer one ("act": "action", "activ")."""
 SURFACE_CHUNKS = 5
@@ -104,6 +107,19 @@ class Speller:
         starts = [c for c in self._neighbours(term[0]) if len(c) >= MIN_LENGTH and term.startswith(c) and len(term) - len(c) <= MAX_ENDING]
         return max(starts, key=len, default=None)
 
+    def split(self, word: str) -> str | None:
+        """Two indexed words run together ("payrise": "pay rise"), the pair both of whose stems most chunks use; or None."""
+        df = self.keyword.df
+        best: tuple[int, str] | None = None
+        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+            left, right = word[:cut], word[cut:]
+            if left in STOPWORDS or right in STOPWORDS:
+                continue
+            uses = min(df.get(stem(left), 0), df.get(stem(right), 0))
+            if uses >= MIN_CHUNKS and (best is None or uses > best[0]):
+                best = (uses, f"{left} {right}")
+        return best[1] if best else None
+
     def longer_form(self, term: str) -> str | None:
         """The indexed stem that is this stem run on by a few letters ("quot" -> "quotat"), the most used one, or None."""
         if len(term) < MIN_STEM:
@@ -136,6 +152,8 @@ class Speller:
             # An English word is spelt as meant; the papers may still use a longer form of it ("quotes": "quotations").
             meant = self.longer_form(term) if is_english(lower) else self.closest(term)
             written = self.surface(meant, lower) if meant else None
+            if not written and not is_english(lower):
+                written = self.split(lower)
             if not written:
                 return word
             written = written.lower() if word.islower() else written

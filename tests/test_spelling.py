@@ -53,3 +53,8 @@ def test_an_english_word_the_papers_use_only_in_a_longer_form_is_read_as_that_fo
     assert speller.correct("Do officers get written quotes?") == ("Do officers get written quotations?", [("quotes", "quotations")])
     # Too short a stem to stand for a longer word: "act" is not "action".
     assert speller.longer_form("act") is None
+
+
+def test_two_indexed_words_run_together_are_read_apart():
+    speller = _speller()
+    assert speller.correct("Was there a livingwage rise?") == ("Was there a living wage rise?", [("livingwage", "living wage")])
