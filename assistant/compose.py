@@ -76,9 +76,13 @@ AUTHOR_LINE = re.compile(r"^(?:Report (?:of|author|from)|Author|Lead officer|Con
 PERSON_LINE = re.compile(rf"{AUTHOR_LINE.pattern}|^(?:Cabinet (?:portfolio|member)|Portfolio holder|Strategic director(?:ate)?):\s", re.I)
 ASKS_WHO = re.compile(r"\bwho(?:se)?\b|\bwhich (?:committee|councillor|officer)\b", re.I)
 # Words that say what kind of answer is wanted, not what it is about.
+# "What did we commit to?" asks for commitments: there "commit" names the mode. In "the social value
+# committed through contracts" it is the subject.
+COMMIT_WORDS = frozenset(tokens("commit commitments committed promise promised pledge pledges"))
+ASKS_COMMITMENTS = re.compile(r"\bcommit(?:s|ted|ting)?\s+(?:\w+\s+)?to\b|\bwhat (?:did|has|have) .{0,30}\bcommit\b|\bpromis|\bpledg", re.I)
 MODE_WORDS = set(
     tokens(
-        "commit commitments committed promise promised pledge pledges draft paragraph background write report text "
+        "draft paragraph background write report text "
         "timeline history developed develop development evolved changed change over time trace since adopted first "
         "what did we our say decide decided council councils next last previous following latest "
         "ask asked know find happen happened mention mentioned discuss discussed talk note short brief summary summarise hear heard told according "
@@ -175,7 +179,8 @@ class Composer:
         # narrowed the papers, the word says nothing about which sentence answers.
         named = {t for facet, said in (filters.labels if filters else ()) if facet in ("committee", "council") for t in tokens(said)}
         terms = {t for t in tokens(question) if not DATE_TERM.match(t)}
-        return (terms - MODE_WORDS - named) or terms
+        mode_words = MODE_WORDS | COMMIT_WORDS if ASKS_COMMITMENTS.search(question) else MODE_WORDS
+        return (terms - mode_words - named) or terms
 
     def distinctive_terms(self, question: str, filters: Filters | None = None) -> frozenset[str]:
         """The question's topic terms that few chunks share ("Preston", "threshold"; not "social", "policy")."""
@@ -320,7 +325,11 @@ class Composer:
                 continue
             twin = next((c for c in chosen if _similar(candidate.terms, c.terms)), None)
             if twin is not None:
-                self._echo(twin, candidate)
+                # Of two sentences that say the same at one meeting, the one with the figures ("to £27.8m").
+                if meeting_key(twin.chunk) == key and has_figure(candidate.text) and not has_figure(twin.text) and self.verified(candidate):
+                    chosen[chosen.index(twin)] = candidate
+                else:
+                    self._echo(twin, candidate)
                 continue
             if not self.verified(candidate):
                 continue

@@ -16,7 +16,7 @@ STOPWORDS = frozenset(
     hers him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
     ours out over own same she should so some such than that the their theirs them then there these they this those
     through to too under until up very was we were what when where which while who whom why will with would you your
-    yours us also tell say said give show please much many way ways year years whose""".split()
+    yours us also tell say said give show please much many way ways year years whose actually really exactly basically""".split()
     # Contractions, typed with or without the apostrophe: "I'm", "whats", "didn't".
     + """i'm im i've ive i'd i'll we're we've we'd we'll you're you've they're they've it's that's what's whats
     there's don't dont doesn't doesnt didn't didnt isn't isnt aren't wasn't weren't can't cant couldn't won't

@@ -168,6 +168,22 @@ def test_how_much_wants_an_amount_stated_about_what_was_asked():
     assert answer is not None and "£10.19" in answer.answer
 
 
+def test_commit_words_name_the_mode_only_in_a_question_that_asks_for_commitments():
+    composer = Composer(lambda pid: [], lambda term: 1.0)
+    assert "commit" in composer.topic_terms("What was said about the social value committed through contracts?")
+    assert "commit" not in composer.topic_terms("What did we commit to on social value?")
+    assert "commit" not in composer.topic_terms("What did Rotherham commit itself to on social value?")
+
+
+def test_of_two_sentences_saying_the_same_at_one_meeting_the_one_with_the_figures_is_shown():
+    said = {
+        ("Cabinet", "2024-03-18"): "That Cabinet receives the annual report and notes the increase in social value commitments. "
+        "That the annual report be received, and the increase in social value commitments, to £27.8m, be noted.",
+    }
+    answer = _answer_from_sittings("What did Cabinet note about the increase in social value commitments?", said)
+    assert "£27.8m" in answer.answer and "notes the increase" not in answer.answer
+
+
 def test_what_period_asks_when():
     for question in ("What period did the report cover?", "How long does the policy run?", "What dates were the meetings?"):
         assert ASKS_WHEN.search(question), question

@@ -19,3 +19,7 @@ def test_stems_join_forms_of_a_word_and_irregular_pasts_their_verbs():
 
 def test_contractions_are_stopwords_with_or_without_the_apostrophe():
     assert tokens("I'm buying; whats the threshold? didn't we agree") == ["buy", "threshold", "agre"]
+
+
+def test_filler_adverbs_are_stopwords():
+    assert tokens("How much was actually delivered, really?") == ["deliv"]
