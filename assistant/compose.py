@@ -221,14 +221,18 @@ class Composer:
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t not in vocabulary) / total if total else 0.0
 
-    def evidence(self, question: str, hits: list[Hit], mode: str, filters: Filters | None = None) -> list[Evidence]:
-        """Every usable sentence of the hits, scored (best first); sentences about other years than asked rank lower."""
+    def evidence(self, question: str, hits: list[Hit], mode: str, filters: Filters | None = None, asked: str = "") -> list[Evidence]:
+        """Every usable sentence of the hits, scored (best first); sentences about other years than asked rank lower.
+
+        asked: the words the user typed, when the question is a follow-up made standalone. What kind of
+        answer is wanted (a figure, a date, a person) is read from them, not from the earlier question.
+        """
         wanted = _years_wanted(filters)
         terms = self.topic_terms(question, filters)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
         wants_figure, wants_when, wants_who, wants_decision, wants_author = (
-            bool(p.search(question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO, ASKS_DECISION, ASKS_AUTHOR)
+            bool(p.search(asked or question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO, ASKS_DECISION, ASKS_AUTHOR)
         )
         top_dense = max((h.dense for h in hits), default=0.0)
         out: list[Evidence] = []
@@ -452,9 +456,9 @@ class Composer:
 
     # -- answers -------------------------------------------------------------------------------
 
-    def compose(self, question: str, hits: list[Hit], *, mode: str, filters: Filters) -> Answer | None:
-        """A cited answer in the given mode, or None when no verified sentence is good enough."""
-        candidates = self.evidence(question, hits, mode, filters)
+    def compose(self, question: str, hits: list[Hit], *, mode: str, filters: Filters, asked: str = "") -> Answer | None:
+        """A cited answer in the given mode, or None when no verified sentence is good enough (asked: as for evidence)."""
+        candidates = self.evidence(question, hits, mode, filters, asked)
         if mode == "timeline":
             return self._timeline(question, hits, candidates, filters)
         limit = MAX_SENTENCES[mode]
@@ -473,7 +477,7 @@ class Composer:
             chosen += self.other_sitting(chosen, candidates)
         if mode in ("answer", "commitments"):
             chosen = self.with_openers(chosen)
-        if mode == "answer" and ASKS_COUNT.search(question) and not any(
+        if mode == "answer" and ASKS_COUNT.search(asked or question) and not any(
             _states_amount(question, e.text) and self.share(question, e.terms, filters) >= AMOUNT_COVERAGE for e in chosen
         ):
             # "How many suppliers ...?" and no count of suppliers in the evidence, or "how much is the

@@ -59,6 +59,8 @@ FOLLOW_UP = re.compile(
     # "Were they described the same way ...?": a question about what was just discussed.
     r"^\s*(?:were|was|did|do|does|is|are|has|have|had|how were|how was|why were|why was)\s+(?:they|it|those|these|that|them)\b|"
     r"\b(?:the same way|the same as before)\b|"
+    # "Which theme do most of them sit under?": them, those and these point back at what was just discussed.
+    r"\b(?:them|those|these)\b|"
     # "How does that compare with ...?", "Did the council follow through afterwards?"
     r"^\s*(?:how|why|what|when|where|who)\s+(?:does|did|do|is|was|were|are|has|have|had|can|could|would|will)\s+(?:that|this|it|they|those|these)\b|"
     + AFTERWARDS.pattern,
@@ -74,6 +76,9 @@ ORIGINAL = re.compile(
 )
 ROUND_DAYS = 31
 """A report's scrutiny and Cabinet sittings fall within this many days: one round of meetings."""
+# A follow-up that opens with its own question word ("Which theme do most of them sit under?") says
+# what kind of answer it wants; "And the year before?" or "What about OSMB?" wants what was wanted before.
+OWN_QUESTION = re.compile(r"^\s*(?:which|who|whose|when|where|why|how|what)\b(?!\s+about\b)", re.I)
 SET_ASIDE = "set_aside"
 """Filter label of a date the question describes its subject with, set aside because no paper has it."""
 KEYWORD_ONLY_COVERAGE = 0.5
@@ -319,7 +324,8 @@ class Assistant:
             if self.settings.uses_llm and mode != "timeline":
                 answer = self._ask_llm(standalone, hits, mode, applied, composer)
             if answer is None:
-                answer = composer.compose(standalone, hits, mode=mode, filters=applied)
+                asked = spelt if history and OWN_QUESTION.match(spelt) else ""
+                answer = composer.compose(standalone, hits, mode=mode, filters=applied, asked=asked)
             retrieval.timings_ms["compose_ms"] = (time.perf_counter() - compose_started) * 1000
         if answer is None:
             answer = Answer(question=question, answered=False, answer=REFUSAL, mode=mode, filters=applied)

@@ -129,6 +129,15 @@ def test_what_was_first_adopted_reads_the_earliest_papers_on_it(assistant):
     assert {c.meeting_date[:4] for c in later.citations} - {"2019"}
 
 
+def test_a_follow_up_pointing_back_with_them_asks_its_own_kind_of_question(assistant):
+    first = "How many social value priorities did Cabinet agree for 2023?"
+    standalone, _ = assistant.resolve("Which of them involves suppliers?", [first])
+    assert "priorities" in standalone
+    # "Which ...?" wants a name, not the count the first question asked for (the papers give none).
+    answer = assistant.ask("Which of them involves suppliers?", history=[first])
+    assert answer.answered and "celebration event" in answer.answer
+
+
 def test_explicit_filters_combine_with_the_question(assistant):
     from assistant.records import Filters
 
