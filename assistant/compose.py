@@ -72,8 +72,11 @@ ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat (?:date|dates|period|time)\b|\bwhich (?
 ASKS_DECISION = re.compile(r"\bask(?:ed)? for\b|\brequest|\brecommend|\bdecid|\bresol|\bagree", re.I)
 # "Who wrote the 2023 annual report?": a report's cover block names it ("Report of: ...", "Report author: ...").
 ASKS_AUTHOR = re.compile(r"\bwho\b.{0,40}\b(?:wr[io]te|written|authored|prepared|(?:was|is) (?:it )?(?:by|from)|responsible for)\b|\bauthor\b|\bwhose report\b", re.I)
+# "Who chairs the scrutiny board?": the minutes' attendance line names who was in the chair.
+ASKS_CHAIR = re.compile(r"\bwho (?:chairs|chaired|is (?:the )?chair|was (?:the )?chair|was in the chair)\b|\bwho is (?:its|their) chair\b", re.I)
+CHAIR_LINE = re.compile(r"\(in the Chair\)|\bChair of the\b")
 AUTHOR_LINE = re.compile(r"^(?:Report (?:of|author|from)|Author|Lead officer|Contact officer):\s", re.I)
-PERSON_LINE = re.compile(rf"{AUTHOR_LINE.pattern}|^(?:Cabinet (?:portfolio|member)|Portfolio holder|Strategic director(?:ate)?):\s", re.I)
+PERSON_LINE = re.compile(rf"{AUTHOR_LINE.pattern}|^(?:Cabinet (?:portfolio|member)|Portfolio holder|Strategic director(?:ate)?|Present|Also in attendance):\s", re.I)
 ASKS_WHO = re.compile(r"\bwho(?:se)?\b|\bwhich (?:committee|councillor|officer)\b", re.I)
 # Words that say what kind of answer is wanted, not what it is about.
 # "What did we commit to?" asks for commitments: there "commit" names the mode. In "the social value
@@ -231,8 +234,8 @@ class Composer:
         terms = self.topic_terms(question, filters)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
-        wants_figure, wants_when, wants_who, wants_decision, wants_author = (
-            bool(p.search(asked or question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO, ASKS_DECISION, ASKS_AUTHOR)
+        wants_figure, wants_when, wants_who, wants_decision, wants_author, wants_chair = (
+            bool(p.search(asked or question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO, ASKS_DECISION, ASKS_AUTHOR, ASKS_CHAIR)
         )
         top_dense = max((h.dense for h in hits), default=0.0)
         out: list[Evidence] = []
@@ -263,6 +266,8 @@ class Composer:
                     score += 0.15
                 if wants_author and AUTHOR_LINE.match(text):
                     score += 0.5
+                if wants_chair and CHAIR_LINE.search(text):
+                    score += 0.5
                 if wants_decision and mode == "answer" and RESOLUTION.search(text):
                     score += 0.2
                 if mode == "commitments":
@@ -282,7 +287,7 @@ class Composer:
                 mentioned = {int(y) for y in YEAR_MENTION.findall(text)}
                 if wanted and mentioned and not any(wanted[0] <= y <= wanted[1] for y in mentioned):
                     score -= 0.3
-                if PROCEDURAL.search(chunk.title):
+                if PROCEDURAL.search(chunk.title) and not wants_chair:
                     score -= 0.3
                 if mode == "timeline" and _looks_back(text, chunk.meeting_date):
                     score -= 0.35

@@ -38,6 +38,7 @@ class KeywordIndex:
         self.vectors = vectors
         """Unit-length float32 rows, row i the vector of chunk i; None when the vectors stay in a Chroma server."""
         self.position = {c.chunk_id: i for i, c in enumerate(chunks)}
+        self._openings: dict[tuple[str, str, str], Chunk] | None = None
         corpus = [tokens(f"{c.title} {c.text}") for c in chunks]
         self.df: Counter[str] = Counter()
         for doc in corpus:
@@ -75,6 +76,14 @@ class KeywordIndex:
                 break
             chunk = before
         return chunk
+
+    def minutes_opening(self, chunk: Chunk) -> Chunk | None:
+        """The opening of the minutes of a chunk's meeting (who was present, who was in the chair), if indexed."""
+        if self._openings is None:
+            self._openings = {
+                (c.council, c.committee, c.meeting_date): c for c in self.chunks if c.doc_type == "minutes" and c.ordinal == 0 and not c.item
+            }
+        return self._openings.get((chunk.council, chunk.committee, chunk.meeting_date))
 
     def idf(self, token: str) -> float:
         """Inverse document frequency; unseen tokens weigh most."""

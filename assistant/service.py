@@ -11,11 +11,11 @@ from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
 from itertools import zip_longest
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from ingest.records import PaperSummary
+from ingest.records import Chunk, PaperSummary
 
-from .compose import ASKS_AUTHOR, Composer
+from .compose import ASKS_AUTHOR, ASKS_CHAIR, Composer
 from .figures import FigurePoint, figure_points
 from .filters import (
     AFTERWARDS, DATE_FACETS, Catalogue, after_dates, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
@@ -98,20 +98,20 @@ def detect_mode(question: str, asked: str = "") -> str:
     return "answer"
 
 
-COVER_REACH = 3
-"""Best hits whose reports' cover blocks join an authorship question's evidence."""
+CONTEXT_REACH = 3
+"""Best hits whose context (a report's cover block, a meeting's attendance) joins a who-question's evidence."""
 
 
-def with_covers(hits: list[Hit], item_start) -> list[Hit]:
-    """Hits with the cover block of each of the best hits' reports after it: it names who wrote the report."""
+def with_context(hits: list[Hit], context: Callable[[Chunk], Chunk | None]) -> list[Hit]:
+    """Hits with the context chunk of each of the best hits after it, once: who wrote a report, who chaired a meeting."""
     out: list[Hit] = []
     seen = {h.chunk.chunk_id for h in hits}
     for rank, hit in enumerate(hits):
         out.append(hit)
-        cover = item_start(hit.chunk)
-        if rank < COVER_REACH and hit.chunk.doc_type in ("report", "appendix") and cover.chunk_id not in seen:
-            seen.add(cover.chunk_id)
-            out.append(replace(hit, chunk=cover))
+        extra = context(hit.chunk) if rank < CONTEXT_REACH else None
+        if extra is not None and extra.chunk_id not in seen:
+            seen.add(extra.chunk_id)
+            out.append(replace(hit, chunk=extra))
     return out
 
 
@@ -315,7 +315,11 @@ class Assistant:
                 applied = first
                 retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
         keyword = self.retriever.keyword
-        hits = with_covers(retrieval.hits, keyword.item_start) if ASKS_AUTHOR.search(standalone) else retrieval.hits
+        hits = retrieval.hits
+        if ASKS_AUTHOR.search(standalone):  # a report's cover block names who wrote it
+            hits = with_context(hits, lambda c: keyword.item_start(c) if c.doc_type in ("report", "appendix") else None)
+        elif ASKS_CHAIR.search(standalone):  # the minutes open with who was present and in the chair
+            hits = with_context(hits, keyword.minutes_opening)
         composer = Composer(self.page_texts, keyword.idf, keyword.next_chunk)
         answer: Answer | None = None
         if hits and self._confident(standalone, hits, composer, applied):

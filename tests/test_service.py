@@ -9,7 +9,7 @@ import pytest
 from assistant.prompts import REFUSAL
 from assistant.retrieve import KeywordIndex
 from assistant.records import Hit
-from assistant.service import Assistant, detect_mode, with_covers
+from assistant.service import Assistant, detect_mode, with_context
 from ingest.records import Chunk
 from ingest.pipeline import ingest_corpus
 from ingest.store import Store
@@ -271,9 +271,15 @@ def test_an_authorship_question_brings_the_cover_block_of_a_long_reports_item():
     index = KeywordIndex(pack + [minutes])
     assert index.item_start(pack[3]) == pack[1] and index.item_start(pack[1]) == pack[1] and index.item_start(pack[0]) == pack[0]
     hits = [Hit(chunk=pack[3], score=0.9), Hit(chunk=minutes, score=0.8), Hit(chunk=pack[2], score=0.7)]
-    ids = [h.chunk.chunk_id for h in with_covers(hits, index.item_start)]
+    ids = [h.chunk.chunk_id for h in with_context(hits, lambda c: index.item_start(c) if c.doc_type == "report" else None)]
     # The cover follows its report's best hit once; minutes have no cover block to add.
     assert ids == ["pack:00003", "pack:00001", "mins:00004", "pack:00002"]
+
+
+def test_who_chaired_a_meeting_is_answered_from_its_minutes_attendance(assistant):
+    answer = assistant.ask("Who chaired the scrutiny board meeting on the social value annual report?")
+    assert answer.answered and "Councillor Read (in the Chair)" in answer.answer
+    assert any(c.title == "Attendance and apologies" and c.meeting_date == "2022-03-23" for c in answer.citations)
 
 
 def test_a_misspelt_word_is_read_as_meant_and_the_answer_says_so(assistant):
