@@ -32,6 +32,8 @@ RESOLUTION = re.compile(
     r"^(?:Resolved\b|\(?\d{1,2}\)\s*That\b|That\b(?! is\b)|\(?[a-h][.)]\s+To\b)|\b(?:priorities|recommendations) for \d{4}\b.*:$|\bresolved\b",
     re.I,
 )
+# One numbered part of a resolution: "(2) That a mid-year report be submitted to the Board."
+RESOLUTION_PART = re.compile(r"^\(?\d{1,2}\)\s*That\b")
 # Options appraisals and hedges: "Cabinet could choose not to agree ..." is no commitment.
 HEDGE = re.compile(r"\b(?:could|might|would not|not recommended|option \d|alternative)\b", re.I)
 # The options section of a report: never what was decided.
@@ -70,6 +72,12 @@ COUNT = re.compile(
 ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat (?:date|dates|period|time)\b|\bwhich (?:meeting|year|month|period)\b|\bhow long\b", re.I)
 # "What did the board ask for?": what a meeting resolved or recommended answers it.
 ASKS_DECISION = re.compile(r"\bask(?:ed)? for\b|\brequest|\brecommend|\bdecid|\bresol|\bagree", re.I)
+# "What did the board ask for?", "What did Cabinet decide?": every part of the resolution answers.
+ASKS_REQUEST = re.compile(
+    r"\bask(?:ed)? (?:for|the council|it|them|that|officers)\b|\brequest|\brecommend|"
+    r"\bwhat (?:else )?did (?:the |it |they )?(?:board|committee|cabinet|osmb|scrutiny|council|members|it|they)\b.{0,40}\b(?:ask|want|decide|resolve|agree)",
+    re.I,
+)
 # "Who wrote the 2023 annual report?": a report's cover block names it ("Report of: ...", "Report author: ...").
 ASKS_AUTHOR = re.compile(r"\bwho\b.{0,40}\b(?:wr[io]te|written|authored|prepared|(?:was|is) (?:it )?(?:by|from)|responsible for)\b|\bauthor\b|\bwhose report\b", re.I)
 # "Who chairs the scrutiny board?": the minutes' attendance line names who was in the chair.
@@ -417,6 +425,31 @@ class Composer:
             chunk, after = self.next_chunk(chunk), 0
         return entries
 
+    def resolution_siblings(self, chosen: list[Evidence]) -> list[Evidence]:
+        """The other numbered parts of each resolution an answer quotes a part of, verified and not yet shown.
+
+        "(2) That a mid-year report be submitted" answers "what did the board ask for?" only in part:
+        (3) and (4) of the same resolution are the rest of what it asked.
+        """
+        shown = {(e.chunk.paper_id, e.text) for e in chosen}
+        added: list[Evidence] = []
+        for evidence in chosen:
+            if not RESOLUTION_PART.match(evidence.text):
+                continue
+            chunk = evidence.chunk
+            for _ in range(2):  # this chunk and the next of the same item
+                for start, end in sentence_spans(chunk.text):
+                    text = squash(chunk.text[start:end])
+                    if RESOLUTION_PART.match(text) and (chunk.paper_id, text) not in shown:
+                        sibling = evidence.beside(text, chunk, start)
+                        if self.verified(sibling):
+                            shown.add((chunk.paper_id, text))
+                            added.append(sibling)
+                chunk = self.next_chunk(chunk)
+                if chunk is None:
+                    break
+        return added
+
     def opener(self, entry: Evidence) -> Evidence | None:
         """The verified sentence ending ":" that opens the list an entry ("(b) To help ...") belongs to."""
         if not LIST_ENTRY.match(entry.text):
@@ -480,6 +513,8 @@ class Composer:
             return None
         if mode == "answer":
             chosen += self.other_sitting(chosen, candidates)
+            if ASKS_REQUEST.search(asked or question):
+                chosen += self.resolution_siblings(chosen)
         if mode in ("answer", "commitments"):
             chosen = self.with_openers(chosen)
         if mode == "answer" and ASKS_COUNT.search(asked or question) and not any(

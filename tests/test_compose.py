@@ -184,6 +184,26 @@ def test_of_two_sentences_saying_the_same_at_one_meeting_the_one_with_the_figure
     assert "£27.8m" in answer.answer and "notes the increase" not in answer.answer
 
 
+def test_what_the_board_asked_for_brings_every_part_of_its_resolution():
+    said = {
+        ("Overview and Scrutiny Management Board", "2022-03-23"): "The Board considered the social value annual report. "
+        "Members discussed mid-year progress on the toolkit. Mid-year progress on training was also raised. "
+        "Officers described mid-year progress with suppliers. Mid-year progress on local spend was welcomed. "
+        "Members asked about mid-year progress in the anchor network. "
+        "(1) That Cabinet be advised that the Board supports the recommendations. "
+        "(2) That a mid-year progress report on social value be submitted to the Board. "
+        "(3) That the definition of social value be set out more clearly on the website. "
+        "(4) That future reports include examples of impact on residents.",
+    }
+    rare = {"mid-year", "progress"}
+    idf = lambda term: 4.0 if term in rare else 1.0  # noqa: E731
+    answer = _answer_from_sittings("What mid-year progress did the board ask for?", said, idf)
+    assert "(3) That the definition" in answer.answer and "(4) That future reports" in answer.answer
+    # A question that is not about what was asked keeps to the sentences that answer it.
+    answer = _answer_from_sittings("When is the mid-year progress report due?", said, idf)
+    assert "(4) That future reports" not in answer.answer
+
+
 def test_what_period_asks_when():
     for question in ("What period did the report cover?", "How long does the policy run?", "What dates were the meetings?"):
         assert ASKS_WHEN.search(question), question
