@@ -95,6 +95,7 @@ MODE_WORDS = set(
     tokens(
         "draft paragraph background write report text "
         "timeline history developed develop development evolved changed change over time trace since adopted first "
+        "move moved moving grow grown grew growth progress progressed walk position shift shifted one "
         "what did we our say decide decided council councils next last previous following latest "
         "ask asked know find happen happened mention mentioned discuss discussed talk note short brief summary summarise hear heard told according "
         "member members councillor councillors "
@@ -120,6 +121,8 @@ PROCEDURAL = re.compile(
 )
 DISTINCTIVE_IDF = 2.0
 """A question term this rare (in under about one chunk in seven) says what the question is about; "social value" does not."""
+RARE_IDF = 3.5
+"""A question term this rare (in under about one chunk in thirty) names a subject few papers take up."""
 FLOOR = 0.45
 """A sentence scoring below this share of the best one's is not evidence enough to show."""
 ECHO_DAYS = 31
@@ -583,6 +586,14 @@ class Composer:
             for rank, h in enumerate(hits)
             if h.chunk.meeting_date and (topic <= set(tokens(h.chunk.title)) or h.dense >= top_dense - 0.15 or rank < 3)
         }
+        # A meeting none of whose hits names the question's distinctive subject ("employee ownership")
+        # took the topic's papers, not this subject.
+        # Only terms the best hits hold: a rare word of the question's phrasing ("side") names no subject.
+        found = {t for h in hits[:3] for t in tokens(f"{h.chunk.title} {h.chunk.text}")}
+        anchors = frozenset(t for t in self.distinctive_terms(question, filters) if self.idf(t) >= RARE_IDF and t in found)
+        if anchors:
+            named = {meeting_key(h.chunk) for h in hits if anchors & set(tokens(f"{h.chunk.title} {h.chunk.text}"))}
+            relevant &= named
         # A timeline traces one council: the one the question names, or else the one its best paper is from.
         if not filters.councils:
             relevant = {key for key in relevant if key[2] == hits[0].chunk.council}

@@ -204,6 +204,27 @@ def test_what_the_board_asked_for_brings_every_part_of_its_resolution():
     assert "(4) That future reports" not in answer.answer
 
 
+def test_a_timeline_on_a_rare_subject_leaves_out_meetings_that_never_name_it():
+    said = {
+        ("Cabinet", "2019-10-21"): "That the social value policy be approved for all council contracts.",
+        ("Cabinet", "2022-03-28"): "A workshop on employee ownership was held with local firms.",
+        ("Cabinet", "2023-03-20"): "Social value commitments grew across council contracts this year.",
+        ("Cabinet", "2024-03-18"): "Employee ownership became one of the priorities for 2024.",
+    }
+    rare = {"employe", "ownership"}
+    idf = lambda term: 5.0 if term in rare else 1.0  # noqa: E731
+    answer = _answer_from_sittings("How has employee ownership featured in social value over the years?", said, idf, mode="timeline")
+    assert [e.meeting_date for e in answer.events] == ["2022-03-28", "2024-03-18"]
+    # A rare word of the question's phrasing that no paper uses ("side") leaves the timeline whole.
+    answer = _answer_from_sittings("How has the social value side developed over the years?", said, lambda t: 5.0 if t == "side" else 1.0, mode="timeline")
+    assert len(answer.events) == 4
+
+
+def test_words_that_say_how_something_changed_are_not_its_subject():
+    terms = Composer(lambda pid: [], lambda term: 1.0).topic_terms("How has the total grown from one annual report to the next?")
+    assert "total" in terms and not terms & {"grow", "one", "next"}
+
+
 def test_what_period_asks_when():
     for question in ("What period did the report cover?", "How long does the policy run?", "What dates were the meetings?"):
         assert ASKS_WHEN.search(question), question
