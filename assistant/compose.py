@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ingest.chunking import sentence_spans
@@ -501,7 +501,17 @@ class Composer:
         """A cited answer in the given mode, or None when no verified sentence is good enough (asked: as for evidence)."""
         candidates = self.evidence(question, hits, mode, filters, asked)
         if mode == "timeline":
-            return self._timeline(question, hits, candidates, filters)
+            timeline = self._timeline(question, hits, candidates, filters)
+            if timeline is None or len(timeline.events) > 1:
+                return timeline
+            # One meeting holds the whole story ("the share of spend since 2008/09", in one report's
+            # table): a line for one meeting would show two of its sentences; the meeting gets a full answer.
+            full = self.compose(question, hits, mode="answer", filters=filters, asked=asked)
+            if full is None:
+                return timeline
+            event = timeline.events[0]
+            keys = tuple(c.key for c in full.citations if (c.meeting_date, c.committee) == (event.meeting_date, event.committee))
+            return replace(full, mode="timeline", events=(replace(event, citation_keys=keys),) if keys else ())
         limit = MAX_SENTENCES[mode]
         # A question about several councils gets each its share of the answer.
         share = -(-limit // len(filters.councils)) if len(filters.councils) > 1 else 99

@@ -220,6 +220,18 @@ def test_a_timeline_on_a_rare_subject_leaves_out_meetings_that_never_name_it():
     assert len(answer.events) == 4
 
 
+def test_a_timeline_that_one_meeting_holds_is_that_meetings_full_answer():
+    said = {
+        ("Resources and Governance Scrutiny Committee", "2021-03-09"): "In 2008/09 the local share of spend was 51.5%. "
+        "By 2015/16 the local share of spend had reached 73.6%. In 2017/18 the local share of spend was 71.3%. "
+        "In 2018/19 the local share of spend was 70%.",
+    }
+    answer = _answer_from_sittings("How has the local share of spend changed over the years?", said, mode="timeline")
+    assert all(figure in answer.answer for figure in ("51.5%", "73.6%", "71.3%", "70%"))
+    assert answer.mode == "timeline" and len(answer.events) == 1
+    assert set(answer.events[0].citation_keys) == {c.key for c in answer.citations}
+
+
 def test_words_that_say_how_something_changed_are_not_its_subject():
     terms = Composer(lambda pid: [], lambda term: 1.0).topic_terms("How has the total grown from one annual report to the next?")
     assert "total" in terms and not terms & {"grow", "one", "next"}
