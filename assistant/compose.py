@@ -343,7 +343,17 @@ class Composer:
                 continue
             if per.get(key, 0) >= per_meeting or councils.get(candidate.chunk.council, 0) >= per_council:
                 continue
-            twin = next((c for c in chosen if _similar(candidate.terms, c.terms)), None)
+            # Sentences of one paper alike but for their figures ("1,302 jobs" in 2017/18, "1,579 jobs" in
+            # 2018/19) are two facts; at another meeting the same sentence is an echo whatever its figures.
+            twin = next(
+                (
+                    c
+                    for c in chosen
+                    if _similar(candidate.terms, c.terms)
+                    and (c.chunk.paper_id != candidate.chunk.paper_id or _figures(candidate.terms) <= _figures(c.terms))
+                ),
+                None,
+            )
             if twin is not None:
                 # Of two sentences that say the same at one meeting, the one with the figures ("to £27.8m").
                 if meeting_key(twin.chunk) == key and has_figure(candidate.text) and not has_figure(twin.text) and self.verified(candidate):
@@ -689,6 +699,11 @@ def _looks_back(text: str, meeting_date: str) -> bool:
     """A sentence about earlier years only (background), not about what this meeting decided or heard."""
     years = {int(y) for y in YEAR_MENTION.findall(text)}
     return bool(years) and bool(meeting_date) and max(years) < int(meeting_date[:4]) - 1 + (meeting_date[5:7] > "06")
+
+
+def _figures(terms: frozenset[str]) -> frozenset[str]:
+    """The figures among a sentence's terms: sums of money, shares and counts of three or more digits; not years."""
+    return frozenset(t for t in terms if t[:1] in "£0123456789" and (len(t) > 2 or "%" in t) and not re.fullmatch(r"(?:19|20)\d\d", t))
 
 
 def _similar(a: frozenset[str], b: frozenset[str], threshold: float = 0.6) -> bool:

@@ -232,6 +232,15 @@ def test_a_timeline_that_one_meeting_holds_is_that_meetings_full_answer():
     assert set(answer.events[0].citation_keys) == {c.key for c in answer.citations}
 
 
+def test_sentences_of_one_paper_alike_but_for_their_figures_are_both_shown():
+    said = {
+        ("Resources and Governance Scrutiny Committee", "2021-03-09"): "Suppliers reported that they created around 1,302 jobs and 665 apprenticeships in the city. "
+        "Suppliers reported 1,579 jobs and 561 apprenticeships created in the city.",
+    }
+    answer = _answer_from_sittings("How many jobs and apprenticeships did suppliers report?", said)
+    assert "1,302" in answer.answer and "1,579" in answer.answer
+
+
 def test_words_that_say_how_something_changed_are_not_its_subject():
     terms = Composer(lambda pid: [], lambda term: 1.0).topic_terms("How has the total grown from one annual report to the next?")
     assert "total" in terms and not terms & {"grow", "one", "next"}
