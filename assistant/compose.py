@@ -350,7 +350,7 @@ class Composer:
                     c
                     for c in chosen
                     if _similar(candidate.terms, c.terms)
-                    and (c.chunk.paper_id != candidate.chunk.paper_id or _figures(candidate.terms) <= _figures(c.terms))
+                    and (c.chunk.paper_id != candidate.chunk.paper_id or not _figures(c.terms) or _figures(candidate.terms) <= _figures(c.terms))
                 ),
                 None,
             )
