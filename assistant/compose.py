@@ -71,7 +71,7 @@ COUNT = re.compile(
 )
 ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat (?:date|dates|period|time)\b|\bwhich (?:meeting|year|month|period)\b|\bhow long\b", re.I)
 # "What did the board ask for?": what a meeting resolved or recommended answers it.
-ASKS_DECISION = re.compile(r"\bask(?:ed)? for\b|\brequest|\brecommend|\bdecid|\bresol|\bagree", re.I)
+ASKS_DECISION = re.compile(r"\bask(?:ed)? for\b|\brequest|\brecommend|\bdecid|\bdecision|\bresol|\bagree", re.I)
 # "What did the board ask for?", "What did Cabinet decide?": every part of the resolution answers.
 ASKS_REQUEST = re.compile(
     r"\bask(?:ed)? (?:for|the council|it|them|that|officers)\b|\brequest|\brecommend|"
@@ -111,8 +111,12 @@ COVER_LABEL = re.compile(r"(?:^|\s)(?:Report (?:title|of|author)|Agenda item|Mee
 HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?[A-Z][^.:;!?]{0,80}$(?<=[A-Za-z0-9)])")
 # Lists of appendices and background papers name documents; they say nothing.
 LISTING = re.compile(
-    r"^(?:Appendix \w{1,4}\b|Appendices\b|Background papers\b)|\s[–-] report to\b|Consideration by any other Council Committee", re.I
+    r"^(?:Appendix \w{1,4}\b|Appendices\b|Background (?:papers|documents)\b)|\s[–-] report to\b|Consideration by any other Council Committee", re.I
 )
+# The heading of a list of documents: the lines under it, to the next numbered heading, name documents.
+LISTING_HEADING = re.compile(r"(?:^|\n)[ \t]*(?:Background (?:papers|documents)|Appendices|List of appendices):?[ \t]*$", re.I)
+# A draft is prose: a whole sentence, not a table row, a list entry or a resolution ("That Cabinet ...").
+PROSE = re.compile(r"^(?!That\b)[A-Z].*[.!?][’”\")]?$", re.S)
 # Procedural items every meeting has; their decisions are never what a question is about.
 PROCEDURAL = re.compile(
     r"minutes of the (?:previous )?meeting|declarations? of interest|apologies|questions from (?:members of )?the public|"
@@ -128,6 +132,7 @@ FLOOR = 0.45
 ECHO_DAYS = 31
 """A sentence said again within this many days is the same report at its next meeting; later, a recap."""
 MAX_SENTENCES = {"answer": 6, "commitments": 10, "timeline": 12, "draft": 7}
+DANGLING = re.compile(r"^(?:It|Its|This|These|They|Their|Those|He|She|His|Her)\b")
 PARAGRAPH_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+|^\d{1,2}\.\s+(?=[A-Z])")
 # "(a) Launch the toolkit", "b. Embed ...", "(ii) ...", "- ...": entries of a list that a sentence ending ":" opens.
 LIST_ENTRY = re.compile(r"^(?:\(?[a-h][.)]|\(?(?:i{1,3}|iv|v|vi{0,3})[.)]|[•●▪\-–*])\s")
@@ -253,9 +258,16 @@ class Composer:
         for rank, hit in enumerate(hits):
             chunk = hit.chunk
             title_terms = set(tokens(chunk.title))
+            listing = False
             for start, end in sentence_spans(chunk.text):
                 text = squash(chunk.text[start:end])
                 words = len(text.split())
+                if LISTING_HEADING.search(chunk.text[start:end]) or (listing and not PARAGRAPH_NUMBER.match(text)):
+                    listing = True  # "Background documents" and the documents it lists, up to "1. Introduction"
+                    continue
+                bare = PARAGRAPH_NUMBER.sub("", text, count=1)
+                if mode == "draft" and not PROSE.match(bare) and not (wants_decision and RESOLUTION.search(bare)):
+                    continue  # a draft is prose; about "the decisions taken", the resolutions too, as minuted
                 # Cover-block lines ("Meeting date: ...") are metadata; the one naming a person answers "who" and nothing else.
                 person = wants_who and bool(PERSON_LINE.match(text))
                 if COVER_LINE.match(text) and (words < 12 or len(COVER_LABEL.findall(text)) > 1) and not person:
@@ -295,6 +307,9 @@ class Composer:
                     score += 0.1
                 if mode == "draft" and chunk.doc_type in ("report", "appendix"):
                     score += 0.1
+                if mode == "draft" and DANGLING.match(bare):
+                    # Lifted into a new paragraph, "It covers the year ..." or "This report asks ..." has lost what it points at.
+                    score -= 0.2
                 mentioned = {int(y) for y in YEAR_MENTION.findall(text)}
                 if wanted and mentioned and not any(wanted[0] <= y <= wanted[1] for y in mentioned):
                     score -= 0.3

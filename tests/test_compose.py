@@ -241,6 +241,26 @@ def test_sentences_of_one_paper_alike_but_for_their_figures_are_both_shown():
     assert "1,302" in answer.answer and "1,579" in answer.answer
 
 
+def test_a_draft_is_prose_and_never_quotes_a_list_of_documents():
+    said = {
+        ("Cabinet", "2024-03-18"): "1.1 That the annual report on social value be received.\n"
+        "2024 Cabinet, 18 March 2024 156 This report; social value policy 2024-2027\n"
+        "Background documents\n"
+        "Social value policy annual analyses of spend with the top 300 suppliers.\n"
+        "1. Introduction\n"
+        "1.2 The social value policy was adopted by Cabinet in October 2019 and reviewed in 2024.\n"
+        "1.3 It covers every social value contract of £100,000 or more.\n"
+        "1.4 Social value commitments on council contracts reached £27.8m in the annual report.",
+    }
+    answer = _answer_from_sittings("Draft a background paragraph on the social value policy annual report", said, mode="draft")
+    assert "adopted by Cabinet in October 2019" in answer.answer and "£27.8m" in answer.answer
+    for left_out in ("That the annual report", "This report;", "annual analyses of spend"):
+        assert left_out not in answer.answer, left_out
+    # A draft about the decisions taken quotes the resolutions.
+    answer = _answer_from_sittings("Draft a paragraph on the decisions taken on the social value annual report", said, mode="draft")
+    assert "That the annual report on social value be received." in answer.answer
+
+
 def test_words_that_say_how_something_changed_are_not_its_subject():
     terms = Composer(lambda pid: [], lambda term: 1.0).topic_terms("How has the total grown from one annual report to the next?")
     assert "total" in terms and not terms & {"grow", "one", "next"}
