@@ -86,11 +86,11 @@ CHAIR_LINE = re.compile(r"\(in the Chair\)|\bChair of the\b")
 AUTHOR_LINE = re.compile(r"^(?:Report (?:of|author|from)|Author|Lead officer|Contact officer):\s", re.I)
 PERSON_LINE = re.compile(rf"{AUTHOR_LINE.pattern}|^(?:Cabinet (?:portfolio|member)|Portfolio holder|Strategic director(?:ate)?|Present|Also in attendance):\s", re.I)
 ASKS_WHO = re.compile(r"\bwho(?:se)?\b|\bwhich (?:committee|councillor|officer)\b", re.I)
-# Words that say what kind of answer is wanted, not what it is about.
 # "What did we commit to?" asks for commitments: there "commit" names the mode. In "the social value
 # committed through contracts" it is the subject.
 COMMIT_WORDS = frozenset(tokens("commit commitments committed promise promised pledge pledges"))
 ASKS_COMMITMENTS = re.compile(r"\bcommit(?:s|ted|ting)?\s+(?:\w+\s+)?to\b|\bwhat (?:did|has|have) .{0,30}\bcommit\b|\bpromis|\bpledg", re.I)
+# Words that say what kind of answer is wanted, not what it is about.
 MODE_WORDS = set(
     tokens(
         "draft paragraph background write report text "
