@@ -261,6 +261,15 @@ def test_a_draft_is_prose_and_never_quotes_a_list_of_documents():
     assert "That the annual report on social value be received." in answer.answer
 
 
+def test_an_answer_opens_with_the_meeting_of_its_best_sentence():
+    said = {
+        ("Cabinet", "2019-10-21"): "Members discussed the threshold for contracts at length.",
+        ("Cabinet", "2024-03-18"): "The review kept the social value threshold of £100,000 for contracts.",
+    }
+    answer = _answer_from_sittings("Did the review keep the social value threshold for contracts?", said, lambda t: 3.0 if t == "threshold" else 1.0)
+    assert answer.answer.startswith("**Cabinet, 18 March 2024") and "**Cabinet, 21 October 2019" in answer.answer
+
+
 def test_words_that_say_how_something_changed_are_not_its_subject():
     terms = Composer(lambda pid: [], lambda term: 1.0).topic_terms("How has the total grown from one annual report to the next?")
     assert "total" in terms and not terms & {"grow", "one", "next"}
