@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 import threading
+from dataclasses import replace
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -33,7 +34,8 @@ from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import FileResponse, PlainTextResponse  # noqa: E402
 
 from assistant import Answer, Assistant, Settings  # noqa: E402
-from assistant.filters import explicit_filters  # noqa: E402
+from assistant.filters import describe, explicit_filters  # noqa: E402
+from assistant.service import SET_ASIDE  # noqa: E402
 from assistant.prompts import ERROR  # noqa: E402
 from assistant.records import MODES, Filters  # noqa: E402
 from assistant.text import long_date  # noqa: E402
@@ -172,6 +174,10 @@ def source_cards(answer: Answer) -> str:
     for c in answer.citations:
         pages.setdefault((c.source, c.page), []).append(c)
     cards = ["### Sources"]
+    # How the question was read: the papers it searched ("year 2022 and committee OSMB").
+    searched = replace(answer.filters, labels=tuple(l for l in answer.filters.labels if l[0] != SET_ASIDE))
+    if searched.labels:
+        cards.append(f"*Searched: {describe(searched)}.*\n")
     for (source, page), cited in pages.items():
         c = cited[0]
         item = f" · item {c.item}" if c.item else ""

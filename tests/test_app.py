@@ -127,6 +127,13 @@ def test_chat_answer_links_each_citation_to_its_page_and_offers_markdown(ui):
     assert download["visible"] and "**References**" in markdown and "Cabinet, 28 March 2022, item 126" in markdown
 
 
+def test_sources_say_how_the_question_was_read(ui):
+    *_, (chat, _, sources, _) = ui.respond("What social value priorities did Cabinet agree in 2022?", [], "auto", [], [], "Any", "Any")
+    assert "*Searched: committee Cabinet and year 2022.*" in sources
+    *_, (chat, _, sources, _) = ui.respond("When was the council accredited as a Living Wage Employer?", [], "auto", [], [], "Any", "Any")
+    assert "Searched" not in sources
+
+
 def test_chat_follow_up_uses_the_conversation(ui):
     chat = _last(ui.respond("What social value commitments were secured in March 2022?", [], "auto", [], [], "Any", "Any"))[0]
     chat = _last(ui.respond("And two years later?", chat, "auto", [], [], "Any", "Any"))[0]
