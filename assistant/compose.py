@@ -52,7 +52,8 @@ DECISION = re.compile(
 ASKS_FIGURE = re.compile(r"\bhow (?:much|many)\b|\bnumber of\b|\bfigures?\b|\bamount\b|\btotal\b|\bvalue of\b|£|\bper ?cent|\bpercentage\b|\bthreshold\b|\bweighting\b|\brate\b", re.I)
 ASKS_COUNT = re.compile(
     r"\bhow (?:much|many)\b|\b(?:the|what|which) number of\b|"
-    r"\bwhat (?:(?:hourly|annual|weekly|new|minimum|pay) )*(?:rate|cost|price|fee|sum|percentage)\b",
+    r"\bwhat(?:'s|s| is| was| are| were| did| does| do)? (?:the |an? )?(?:£ ?)?(?:(?:hourly|annual|weekly|new|minimum|pay|proxy|total|average) )*"
+    r"(?:rate|cost|price|fee|sum|percentage|amount|proxy value)\b",
     re.I,
 )
 AMOUNT_COVERAGE = 0.2
@@ -690,7 +691,9 @@ def _states_amount(question: str, text: str) -> bool:
     many = re.search(r"\b(?:how many|number of)\s+(.*)", question, re.I)
     if not many:
         return bool(QUANTITY.search(text))
-    things = set(tokens(many.group(1))[:3])  # "social value measures": the noun is among the first words
+    # "Of the measures chosen, how many are there?" names its things before the question: any count will do.
+    verb = re.match(r"(?:are|were|is|was|did|do|does|have|has|had|there|of them)\b", many.group(1), re.I)
+    things = set() if verb else set(tokens(many.group(1))[:3])  # "social value measures": the noun is among the first words
     if not things:
         return bool(COUNT.search(text))
     # The count comes just before the things: "21 measures", "six key outcomes", "top 300 suppliers".

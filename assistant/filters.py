@@ -340,7 +340,7 @@ CONTENT_DATE = re.compile(
 # Papers report it afterwards, so the date bounds the papers to read from below only.
 EVENT_DATE = re.compile(
     r"\b(?:won|win|picked up|pick up|received|receive|launched|launch|held|hosted|opened|gained|awarded|accredited|"
-    r"became|become|started|start|began|begin)\b(?:\s+[\w'’-]+){0,8}?\s+(?:in|on|during|over|at)\s+(?:the\s+)?"
+    r"became|become|started|start|began|begin|got|get|gained|gain|earned|earn|saw|see)\b(?:\s+[\w'’-]+){0,8}?\s+(?:in|on|during|over|at)\s+(?:the\s+)?"
     r"(?:(?:spring|summer|autumn|winter|early|late|middle|mid|end|start|beginning)\s+(?:of\s+)?)?$",
     re.I,
 )

@@ -38,7 +38,7 @@ MODE_CUES = (
             r"\btimeline\b|\bhow (?:has|have|did) .{0,100}\b(?:develop|chang|evolv|grow|grew|mov|progress)|\bover (?:the )?(?:time|years)\b|"
             r"\byear (?:by|on|to) year\b|\bhistory of\b|\btrace\b|\bwhen was .{0,50}\bfirst\b|\bacross (?:the )?(?:years|meetings)\b|"
             # "Walk me through ...", "When has the board had ...?" (every time, not one date).
-            r"\b(?:walk|take|run) (?:me|us) through\b|^\s*when (?:has|have)\b",
+            r"\b(?:walk|take|run) (?:me|us) through\b|^\s*when (?:has|have)\b|\btrack\b",
             re.I,
         ),
     ),
@@ -46,7 +46,7 @@ MODE_CUES = (
     (
         "commitments",
         re.compile(
-            r"\bcommit(?:ted|ting)? to\b|\bwhat (?:did|has|have) .{0,30}\bcommit\b|\bpromis|\bpledg|\bpriorities\b|"
+            r"\bcommit(?:ted|ting)? to\b|\bwhat (?:did|has|have) .{0,30}\bcommit\b|\bpromis(?:ed|es)\b|\bpledg(?:ed|es)\b|\bpriorities\b|"
             r"\b(?:said|say|says) (?:it|they|we|the council) would\b|"
             r"\bwhat did (?:we|the council|cabinet|the board|osmb|scrutiny|the [\w' ]{1,40}? (?:councillors|members|committee)) (?:agree|decide)\b|\bdecisions?\b",
             re.I,
@@ -74,6 +74,8 @@ ORIGINAL = re.compile(
     r"\bthe original (?:policy|commitments?|aims?|proposals?|priorities)\b",
     re.I,
 )
+# "What's the latest running total ...?", "the most recent figures": the latest round of meetings on it.
+LATEST = re.compile(r"\b(?:latest|most recent|newest)\b", re.I)
 ROUND_DAYS = 31
 """A report's scrutiny and Cabinet sittings fall within this many days: one round of meetings."""
 # A follow-up that opens with its own question word ("Which theme do most of them sit under?") says
@@ -115,19 +117,19 @@ def with_context(hits: list[Hit], context: Callable[[Chunk], Chunk | None]) -> l
     return out
 
 
-def first_round(hits: list[Hit], filters: Filters, near: float = 0.1) -> Filters | None:
-    """The filters narrowed to the earliest round of meetings among the hits closest to the question, if any is dated."""
+def end_round(hits: list[Hit], filters: Filters, end: str, near: float = 0.1) -> Filters | None:
+    """The filters narrowed to the first or last ("first", "last") round of meetings among the hits closest to the question."""
     top = max((h.dense for h in hits), default=0.0)
     dates = [h.chunk.meeting_date for h in hits if h.chunk.meeting_date and h.dense >= top - near]
     if not dates:
         return None
-    first = date.fromisoformat(min(dates))
+    when = date.fromisoformat(min(dates) if end == "first" else max(dates))
     around = timedelta(days=ROUND_DAYS)
     return replace(
         filters,
-        date_from=(first - around).isoformat(),
-        date_to=(first + around).isoformat(),
-        labels=filters.labels + (("first", f"papers, around {long_date(first.isoformat())}"),),
+        date_from=(when - around).isoformat(),
+        date_to=(when + around).isoformat(),
+        labels=filters.labels + ((end, f"papers, around {long_date(when.isoformat())}"),),
     )
 
 
@@ -310,9 +312,13 @@ class Assistant:
         if mode == "commitments":
             query = f"{standalone} recommendations resolved priorities agreed"
         retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
-        if mode != "timeline" and ORIGINAL.search(standalone) and not re.search(r"\bsince\b", standalone) and not (applied.date_from or applied.date_to):
-            if first := first_round(retrieval.hits, applied):
-                applied = first
+        # "When it first adopted the policy", "the latest total": the earliest or latest round of the
+        # closest papers. Not in a timeline, nor when the question names years ("what the 2024 policy
+        # kept from the original 2019 one" compares the two) or reads "since" a start.
+        end = "first" if ORIGINAL.search(standalone) else "last" if LATEST.search(standalone) else ""
+        if end and mode != "timeline" and not re.search(r"\bsince\b|\b(?:19|20)\d\d\b", standalone) and not (applied.date_from or applied.date_to):
+            if narrowed := end_round(retrieval.hits, applied, end):
+                applied = narrowed
                 retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
         keyword = self.retriever.keyword
         hits = retrieval.hits

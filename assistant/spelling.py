@@ -146,18 +146,22 @@ class Speller:
         def fix(match: re.Match) -> str:
             word = match.group()
             lower = word.lower()
-            if len(lower) < MIN_LENGTH or lower in STOPWORDS or stem(lower) in vocabulary:
+            if len(lower) < MIN_STEM or lower in STOPWORDS or stem(lower) in vocabulary:
                 return word
             term = stem(lower)
             # An English word is spelt as meant; the papers may still use a longer form of it ("quotes": "quotations").
-            meant = self.longer_form(term) if is_english(lower) else self.closest(term)
+            if is_english(lower):
+                meant = self.longer_form(term)
+            else:
+                meant = self.closest(term) if len(lower) >= MIN_LENGTH else None
             written = self.surface(meant, lower) if meant else None
             if not written and not is_english(lower):
                 written = self.split(lower)
             if not written:
                 return word
             written = written.lower() if word.islower() else written
-            changes.append((word, written))
+            if (word, written) not in changes:
+                changes.append((word, written))
             return written
 
         return WORD.sub(fix, question), changes

@@ -16,7 +16,7 @@ STOPWORDS = frozenset(
     hers him his how i if in into is it its itself just me more most my no nor not of off on once only or other our
     ours out over own same she should so some such than that the their theirs them then there these they this those
     through to too under until up very was we were what when where which while who whom why will with would you your
-    yours us also tell say said give show please much many way ways year years whose actually really exactly basically""".split()
+    yours us also tell say said give show please much many way ways year years whose actually really exactly basically ever""".split()
     # Contractions, typed with or without the apostrophe: "I'm", "whats", "didn't".
     + """i'm im i've ive i'd i'll we're we've we'd we'll you're you've they're they've it's that's what's whats
     there's don't dont doesn't doesnt didn't didnt isn't isnt aren't wasn't weren't can't cant couldn't won't
@@ -45,13 +45,26 @@ IRREGULAR = {
 
 
 # "£100k", "£100,000" and "£100 thousand" are one amount; so are "£3.1m" and "£3.1 million".
-MONEY = re.compile(r"£(\d+(?:[.,]\d+)*)(k|m|bn)?$")
+MONEY = re.compile(r"£(\d+(?:[.,]\d+)*)(k|m|bn)?$|(\d+(?:[.,]\d+)*)(k)$")
+"""A sum of money: with its pound sign, or a bare thousands figure ("a 100k contract")."""
 SCALE = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000}
 
 
+# "A fifth of the score" is "20%" of it; "three quarters" is "75%".
+FRACTION = re.compile(r"\b(a|one|two|three)[\s-]+(half|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths)\b", re.I)
+SHARE = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
+COUNT_WORD = {"a": 1, "one": 1, "two": 2, "three": 3}
+
+
+def _percent(match: re.Match) -> str:
+    count, part = COUNT_WORD[match.group(1).lower()], match.group(2).lower().removesuffix("s")
+    return f"{round(count * SHARE[part])}%"
+
+
 def tokens(text: str) -> list[str]:
-    """Stemmed content tokens of text (numbers and figures kept as written, lower-cased; sums of money in pounds)."""
+    """Stemmed content tokens of text (numbers and figures kept as written, lower-cased; sums of money in pounds; fractions as shares)."""
     out = []
+    text = FRACTION.sub(_percent, text)
     words = [m.group().lower().replace("’", "'").strip("'-").removesuffix("'s") for m in TOKEN.finditer(text)]
     spelt_scale = False
     for i, word in enumerate(words):
@@ -61,9 +74,10 @@ def tokens(text: str) -> list[str]:
         if not word or word in STOPWORDS:
             continue
         if money := MONEY.match(word):
-            spelt_scale = not money.group(2) and i + 1 < len(words) and words[i + 1] in ("thousand", "million", "billion")
-            scale = money.group(2) or (words[i + 1] if spelt_scale else "")
-            pounds = float(money.group(1).replace(",", "")) * SCALE.get(scale, 1)
+            amount, unit = (money.group(1), money.group(2)) if money.group(1) else (money.group(3), money.group(4))
+            spelt_scale = not unit and i + 1 < len(words) and words[i + 1] in ("thousand", "million", "billion")
+            scale = unit or (words[i + 1] if spelt_scale else "")
+            pounds = float(amount.replace(",", "")) * SCALE.get(scale, 1)
             out.append("£" + f"{pounds:.2f}".rstrip("0").rstrip("."))
             continue
         out.append(stem(word) if word[0].isalpha() else word.replace(",", ""))

@@ -138,6 +138,14 @@ def test_a_follow_up_pointing_back_with_them_asks_its_own_kind_of_question(assis
     assert answer.answered and "celebration event" in answer.answer
 
 
+def test_the_latest_reads_the_last_round_and_a_comparison_of_named_years_is_no_first(assistant):
+    answer = assistant.ask("What is the latest figure for social value commitments secured from council contracts?")
+    assert answer.answered and {c.meeting_date for c in answer.citations} == {"2023-03-20"}
+    assert ("last", "papers, around 20 March 2023") in answer.filters.labels
+    answer = assistant.ask("What did the 2022 report keep from the original 2019 social value policy?")
+    assert not any(facet in ("first", "last") for facet, _ in answer.filters.labels)
+
+
 def test_explicit_filters_combine_with_the_question(assistant):
     from assistant.records import Filters
 
@@ -243,6 +251,9 @@ def test_empty_index_says_so(settings, fake_embeddings):
         ("What did the council say it would focus on in 2023?", "commitments"),
         ("What did the Manchester scrutiny committee agree to ask for?", "commitments"),
         ("How have the social value commitments secured through all of the council's contracts grown since 2023?", "timeline"),
+        ("Track the total pledged through council contracts across the last three annual reports.", "timeline"),
+        ("How did they explain the way a supplier's promise ends up counted as delivered?", "answer"),
+        ("What promises did we make on social value?", "commitments"),
     ],
 )
 def test_mode_detection(question, mode):

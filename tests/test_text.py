@@ -23,3 +23,8 @@ def test_contractions_are_stopwords_with_or_without_the_apostrophe():
 
 def test_filler_adverbs_are_stopwords():
     assert tokens("How much was actually delivered, really?") == ["deliv"]
+
+
+def test_fractions_are_shares_and_a_bare_thousands_figure_is_money():
+    assert tokens("a fifth of the score") == ["20%", "score"] and tokens("three quarters") == ["75%"] and tokens("two thirds") == ["67%"]
+    assert tokens("a 100k works contract") == tokens("a £100,000 works contract")
