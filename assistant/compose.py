@@ -569,13 +569,14 @@ class Composer:
             references = "\n".join(f"[{c.key}] {c.reference()}" for c in citations.items)
             text = f"{paragraph}\n\n**References**\n\n{references}"
         else:
-            text = self._grouped(
-                chosen, citations, bullets=mode == "commitments", with_lists=mode in ("answer", "commitments"), lead_first=mode == "answer"
-            )
+            # An answer unfolds the list of its best sentence, or of one naming the question's subject; a
+            # list opened by a sentence only near the subject ("What stays the same:") would be padding.
+            unfold = {id(e) for e in chosen if mode == "commitments" or e is chosen[0] or e.terms & anchors} if mode in ("answer", "commitments") else set()
+            text = self._grouped(chosen, citations, bullets=mode == "commitments", unfold=unfold, lead_first=mode == "answer")
         return Answer(question=question, answered=True, answer=text, citations=tuple(citations.items), mode=mode, filters=filters)
 
-    def _grouped(self, chosen: list[Evidence], citations: "Citations", *, bullets: bool, with_lists: bool, lead_first: bool = False) -> str:
-        """Sentences grouped under their meeting, meetings in date order; a list a sentence opens follows it.
+    def _grouped(self, chosen: list[Evidence], citations: "Citations", *, bullets: bool, unfold: set[int], lead_first: bool = False) -> str:
+        """Sentences grouped under their meeting, meetings in date order; a list a sentence in `unfold` (by id) opens follows it.
 
         With lead_first the meeting of the best sentence comes first: a direct question gets its answer
         in the first lines, and the other meetings follow in date order.
@@ -584,7 +585,7 @@ class Composer:
         for evidence in chosen:
             groups.setdefault(meeting_key(evidence.chunk) + (evidence.chunk.item, evidence.chunk.title), []).append(evidence)
         lead = meeting_key(chosen[0].chunk) + (chosen[0].chunk.item, chosen[0].chunk.title) if lead_first and chosen else None
-        lists = {id(e): self.list_entries(self.referenced(e) or e) for e in chosen} if with_lists else {}
+        lists = {id(e): self.list_entries(self.referenced(e) or e) for e in chosen if id(e) in unfold}
         # An entry chosen on its own is shown under the sentence that opens its list instead.
         listed = {(x.chunk.paper_id, x.text) for entries in lists.values() for x in entries}
         chosen = [e for e in chosen if (e.chunk.paper_id, e.text) not in listed or lists.get(id(e))]

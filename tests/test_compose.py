@@ -275,6 +275,20 @@ def test_an_answer_opens_with_the_meeting_of_its_best_sentence():
     assert answer.answer.startswith("**Cabinet, 18 March 2024") and "**Cabinet, 21 October 2019" in answer.answer
 
 
+def test_an_answer_unfolds_only_the_lists_of_sentences_on_its_subject():
+    said = {
+        ("Cabinet", "2024-03-18"): "The review kept the contract threshold of £100,000 for the policy.\n"
+        "The review of the contract policy found that these parts stay the same:\n"
+        "(a) The six outcomes of the policy remain in place.\n"
+        "(b) The measurement framework of the policy remains in place.",
+    }
+    idf = lambda term: 4.0 if term in {"threshold", "outcom"} else 1.0  # noqa: E731
+    answer = _answer_from_sittings("Did the review keep the contract threshold for the policy?", said, idf)
+    assert "£100,000" in answer.answer and "(a) The six outcomes" not in answer.answer
+    answer = _answer_from_sittings("Which parts of the policy stay the same, such as the outcomes?", said, idf)
+    assert "(a) The six outcomes" in answer.answer and "(b) The measurement framework" in answer.answer
+
+
 def test_words_that_say_how_something_changed_are_not_its_subject():
     terms = Composer(lambda pid: [], lambda term: 1.0).topic_terms("How has the total grown from one annual report to the next?")
     assert "total" in terms and not terms & {"grow", "one", "next"}
