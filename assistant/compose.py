@@ -50,6 +50,8 @@ DECISION = re.compile(
     re.I | re.M,
 )
 ASKS_FIGURE = re.compile(r"\bhow (?:much|many)\b|\bnumber of\b|\bfigures?\b|\bamount\b|\btotal\b|\bvalue of\b|£|\bper ?cent|\bpercentage\b|\bthreshold\b|\bweighting\b|\brate\b", re.I)
+ASKS_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
+"""A count: _states_amount finds it beside the things counted, so it needs no share of the question's words."""
 ASKS_COUNT = re.compile(
     r"\bhow (?:much|many)\b|\b(?:the|what|which) number of\b|"
     r"\bwhat(?:'s|s| is| was| are| were| did| does| do)? (?:the |an? )?(?:£ ?)?(?:(?:hourly|annual|weekly|new|minimum|pay|proxy|total|average) )*"
@@ -57,7 +59,7 @@ ASKS_COUNT = re.compile(
     re.I,
 )
 AMOUNT_COVERAGE = 0.2
-"""Share of the question's weighted terms the sentence stating a "how much" answer must hold (set on the development sets)."""
+"""Share of the question's weighted terms the sentence stating a "how much" answer (not a count) must hold (set on the development sets)."""
 # A number that is not a year, or one in words: what a "how much" answer must contain.
 QUANTITY = re.compile(
     r"£\s?\d|\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*\b|"
@@ -557,7 +559,8 @@ class Composer:
         if mode in ("answer", "commitments"):
             chosen = self.with_openers(chosen)
         if mode == "answer" and ASKS_COUNT.search(asked or question) and not any(
-            _states_amount(question, e.text) and self.share(question, e.terms, filters) >= AMOUNT_COVERAGE for e in chosen
+            _states_amount(question, e.text) and (ASKS_MANY.search(asked or question) or self.share(question, e.terms, filters) >= AMOUNT_COVERAGE)
+            for e in chosen
         ):
             # "How many suppliers ...?" and no count of suppliers in the evidence, or "how much is the
             # portal subscription?" and amounts only in sentences about something else: the papers do not say.

@@ -81,6 +81,7 @@ ROUND_DAYS = 31
 # A follow-up that opens with its own question word ("Which theme do most of them sit under?") says
 # what kind of answer it wants; "And the year before?" or "What about OSMB?" wants what was wanted before.
 OWN_QUESTION = re.compile(r"^\s*(?:which|who|whose|when|where|why|how|what)\b(?!\s+about\b)", re.I)
+COMPARE = re.compile(r"\bcompar|\bversus\b|\bvs\.?\b|\bagainst\b", re.I)
 SET_ASIDE = "set_aside"
 """Filter label of a date the question describes its subject with, set aside because no paper has it."""
 KEYWORD_ONLY_COVERAGE = 0.5
@@ -239,6 +240,9 @@ class Assistant:
                 base = shift_years(base, shift)
             elif AFTERWARDS.search(question):
                 base = after_dates(base)
+            if COMPARE.search(question) and asked.councils and base.councils:
+                # "How does that compare with Rotherham's?": both councils, not the new one instead of the old.
+                asked = replace(asked, councils=tuple(dict.fromkeys(base.councils + asked.councils)))
             asked = merge(base, asked)
             extra = strip_dates(question)
             question = f"{strip_dates(base_question)} {extra if re.search(r'[A-Za-z]', extra) else ''}".strip()

@@ -294,6 +294,13 @@ def test_words_that_say_how_something_changed_are_not_its_subject():
     assert "total" in terms and not terms & {"grow", "one", "next"}
 
 
+def test_a_count_needs_no_share_of_a_long_questions_words():
+    said = {("Cabinet", "2025-06-09"): "From the refreshed national list the Council has chosen 21 measures for its contracts."}
+    question = "Of the measures the council has picked from the refreshed national framework of themes, outcomes and measures, how many are there in all?"
+    answer = _answer_from_sittings(question, said, lambda t: 4.0 if t in {"theme", "outcom", "framework", "pick"} else 1.0)
+    assert answer is not None and "21 measures" in answer.answer
+
+
 def test_what_period_asks_when():
     for question in ("What period did the report cover?", "How long does the policy run?", "What dates were the meetings?"):
         assert ASKS_WHEN.search(question), question

@@ -146,6 +146,15 @@ def test_the_latest_reads_the_last_round_and_a_comparison_of_named_years_is_no_f
     assert not any(facet in ("first", "last") for facet, _ in answer.filters.labels)
 
 
+def test_a_comparison_follow_up_naming_another_council_reads_both(assistant):
+    first = "What minimum social value weighting does Manchester propose in tender evaluation?"
+    _, filters = assistant.resolve("How does that compare with the weighting Rotherham uses?", [first])
+    assert set(filters.councils) == {"Manchester City Council", ROTHERHAM}
+    # Without a comparison the new council replaces the old.
+    _, filters = assistant.resolve("And what about Rotherham?", [first])
+    assert filters.councils == (ROTHERHAM,)
+
+
 def test_explicit_filters_combine_with_the_question(assistant):
     from assistant.records import Filters
 
