@@ -72,7 +72,7 @@ BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
 # "by the end of 2024/25", "the outturn for 2024/25": what the year came to is reported after it.
 YEAR_END = re.compile(r"\b(?:(?:the\s+)?end|close|outturn)\s+(?:of|for)\s+(?:the\s+)?(?:financial\s+year\s+)?$", re.I)
-DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before", "after")
+DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before", "after", "recent")
 """Labels of the date filters (one question sets at most one)."""
 DOC_TYPE_WORDS = (
     (re.compile(r"\b(?:in|from) the minutes\b|\bminuted\b|\bthe minutes (?:say|record|show)", re.I), "minutes"),
@@ -368,10 +368,26 @@ def content_dates(question: str, filters: Filters) -> Filters | None:
     return replace(filters, date_from="", date_to="", labels=tuple(l for l in filters.labels if l[0] not in DATE_FACETS))
 
 
+# "Across the last three annual reports", "over the past two years": the most recent papers.
+LAST_N = re.compile(r"\b(?:the\s+)?(?:last|past|previous|latest)\s+(two|three|four|five|[2-9])\s+(?:annual\s+reports|reports|years|meetings)\b", re.I)
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def recent(question: str, filters: Filters, latest: str) -> Filters | None:
+    """The filter reading the last N years of papers up to `latest` (ISO) when the question asks for them, else None."""
+    match = LAST_N.search(question)
+    if not match or not latest or filters.date_from or filters.date_to:
+        return None
+    years = NUMBER_WORDS.get(match.group(1).lower()) or int(match.group(1))
+    end = date.fromisoformat(latest)
+    start = end.replace(year=end.year - years, day=min(end.day, 28) if (end.month, end.day) == (2, 29) else end.day)
+    return replace(filters, date_from=_day_after(start.isoformat()), labels=filters.labels + (("recent", match.group(0).strip()),))
+
+
 def describe(filters: Filters) -> str:
     """Human words for what a filter asked: "committee OSMB and year 2017"."""
-    names = {"financial_year": "financial year", "doc_type": "document type"}
-    parts = [f"{names.get(facet, facet)} {said}" for facet, said in filters.labels]
+    names = {"financial_year": "financial year", "doc_type": "document type", "recent": ""}
+    parts = [f"{names.get(facet, facet)} {said}".strip() for facet, said in filters.labels]
     return " and ".join(parts) or "these filters"
 
 

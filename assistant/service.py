@@ -18,8 +18,8 @@ from ingest.records import Chunk, PaperSummary
 from .compose import ASKS_AUTHOR, ASKS_CHAIR, Composer
 from .figures import FigurePoint, figure_points
 from .filters import (
-    AFTERWARDS, DATE_FACETS, Catalogue, after_dates, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
-    parse_filters, relative_shift, report_window, shift_years, strip_dates,
+    AFTERWARDS, DATE_FACETS, LAST_N, Catalogue, after_dates, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
+    parse_filters, recent, relative_shift, report_window, shift_years, strip_dates,
 )
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, NO_MATCH, REFUSAL, SPELLING_NOTE
 from .records import MODES, Answer, Filters, Hit
@@ -248,7 +248,15 @@ class Assistant:
             question = f"{strip_dates(base_question)} {extra if re.search(r'[A-Za-z]', extra) else ''}".strip()
         if filters is not None and not filters.empty:
             asked = merge(asked, filters)
-        return question, event_dates(question, asked) or asked
+        return question, event_dates(question, asked) or self._recent(question, asked) or asked
+
+    def _recent(self, question: str, asked: Filters) -> Filters | None:
+        """"Across the last three annual reports": the filters reading back that many years from the latest paper they pass."""
+        if not LAST_N.search(question):
+            return None
+        undated = replace(asked, date_from="", date_to="")
+        latest = max((p.meeting_date for p in self.papers() if undated.accepts(p.council, p.committee, p.meeting_date, p.doc_type)), default="")
+        return recent(question, asked, latest)
 
     def _relax_dates(self, question: str, asked: Filters) -> tuple[str, Filters]:
         """A date no paper matches, read as the date of what the question is about where it is one.

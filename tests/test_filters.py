@@ -2,7 +2,7 @@ import pytest
 
 from assistant.text import stem
 from assistant.filters import (
-    Catalogue, content_dates, describe, event_dates, mentions_financial_year, merge, parse_filters, relative_shift, report_window,
+    Catalogue, content_dates, describe, event_dates, mentions_financial_year, merge, parse_filters, recent, relative_shift, report_window,
     shift_years, strip_dates,
 )
 
@@ -166,3 +166,11 @@ def test_an_events_date_reads_the_papers_from_then_on(question, date_from):
     else:
         assert event is not None and event.date_from == date_from and not event.date_to
         assert [facet for facet, _ in event.labels] == ["since"]
+
+def test_the_last_n_years_or_reports_read_back_from_the_latest_paper():
+    question = "Track the total pledged across the last three annual reports"
+    filters = recent(question, parse_filters(question, CATALOGUE), "2025-06-09")
+    assert (filters.date_from, filters.date_to) == ("2022-06-10", "") and describe(filters) == "the last three annual reports"
+    assert recent("over the past 2 years", parse_filters("over the past 2 years", CATALOGUE), "2025-06-09").date_from == "2023-06-10"
+    assert recent("What did Cabinet decide in 2022 over the last three meetings?", parse_filters("in 2022", CATALOGUE), "2025-06-09") is None
+    assert recent("What were the priorities?", parse_filters("What were the priorities?", CATALOGUE), "2025-06-09") is None
