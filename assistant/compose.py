@@ -49,11 +49,11 @@ DECISION = re.compile(
     r"priorit(?:y|ies)|will\b|recommend(?:ed|ations?)?|pledged?)",
     re.I | re.M,
 )
-ASKS_FIGURE = re.compile(r"\bhow (?:much|many)\b|\bnumber of\b|\bfigures?\b|\bamount\b|\btotal\b|\bvalue of\b|£|\bper ?cent|\bpercentage\b|\bthreshold\b|\bweighting\b|\brate\b", re.I)
+ASKS_FIGURE = re.compile(r"\bhow (?:much|many|big|large|high|low)\b|\bnumber of\b|\bfigures?\b|\bamount\b|\btotal\b|\bvalue of\b|£|\bper ?cent|\bpercentage\b|\bthreshold\b|\bweighting\b|\brate\b", re.I)
 ASKS_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 """A count: _states_amount finds it beside the things counted, so it needs no share of the question's words."""
 ASKS_COUNT = re.compile(
-    r"\bhow (?:much|many)\b|\b(?:the|what|which) number of\b|"
+    r"\bhow (?:much|many|big|large|high|low)\b|\b(?:the|what|which) number of\b|"
     r"\bwhat(?:'s|s| is| was| are| were| did| does| do)? (?:the |an? )?(?:£ ?)?(?:(?:hourly|annual|weekly|new|minimum|pay|proxy|total|average) )*"
     r"(?:rate|cost|price|fee|sum|percentage|amount|proxy value)\b",
     re.I,

@@ -157,6 +157,7 @@ def test_how_many_things_wants_a_count_of_those_things():
     assert not _states_amount("Of the measures chosen, how many are there?", "The measures were chosen with care.")
     assert ASKS_COUNT.search("whats the £ proxy value for one apprenticeship week?") and ASKS_COUNT.search("What's the hourly rate?")
     assert not ASKS_COUNT.search("What is the social value policy?")
+    assert ASKS_COUNT.search("How big a pay rise did the lowest paid get?") and _states_amount("How big a pay rise was it?", "They got a pay rise of 10.1%.")
 
 
 def test_how_much_wants_an_amount_stated_about_what_was_asked():
