@@ -700,8 +700,12 @@ def _states_amount(question: str, text: str) -> bool:
     things = set() if verb else set(tokens(many.group(1))[:3])  # "social value measures": the noun is among the first words
     if not things:
         return bool(COUNT.search(text))
-    # The count comes just before the things: "21 measures", "six key outcomes", "top 300 suppliers".
-    return any(things & set(tokens(" ".join(text[m.end() :].split()[:3]))) for m in COUNT.finditer(text))
+    # The count comes just before the things ("21 measures", "six key outcomes", "top 300 suppliers"),
+    # or in a table row just after them ("Contracts let with social value commitments 31").
+    return any(
+        things & set(tokens(" ".join(text[m.end() :].split()[:3]))) or things & set(tokens(" ".join(text[: m.start()].split()[-6:])))
+        for m in COUNT.finditer(text)
+    )
 
 
 def _same_round(a: Evidence, b: Evidence) -> bool:

@@ -58,8 +58,12 @@ YEAR_RANGE = re.compile(
 )
 # "from April 2023", "with effect from 1 April 2023": when something takes effect, not when a meeting was.
 EFFECTIVE_DATE = re.compile(
-    r"\b(?:from|with effect from|starting|effective|until|till)\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?$", re.I
+    r"\b(?:from|with effect from|starting|effective|until|till|"
+    r"(?:kicks?|kicked|comes?|came|takes?|took|goes|went)\s+(?:in|into effect|effect|live)\s+(?:on|from|in))\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?$",
+    re.I,
 )
+# "The policy refreshed to run to 2027": the end of what the question is about, not a meeting year.
+PERIOD_END = re.compile(r"\b(?:runs?|running|ran|lasts?|lasting|covers?|covering)\s+(?:to|until|till|through)\s+(?:the\s+end\s+of\s+)?$", re.I)
 # "the 2024/25 annual report": a report on a year comes during it or in the months after it.
 REPORT_ON_YEAR = re.compile(r"\s+(?:social value\s+)?(?:annual\s+)?(?:report|accounts|outturn|statement)\b", re.I)
 REPORT_LAG_MONTHS = 6
@@ -172,7 +176,7 @@ def _date_filter(question: str) -> tuple[str, str, tuple[str, str] | None]:
         return f"{match.group(1)}-01-01", "", ("since", match.group(0))
     if match := BEFORE_YEAR.search(question):
         return "", f"{int(match.group(1)) - 1}-12-31", ("before", match.group(0))
-    if match := YEAR.search(question):
+    if match := next((m for m in YEAR.finditer(question) if not PERIOD_END.search(question[: m.start()])), None):
         return f"{match.group(1)}-01-01", f"{match.group(1)}-12-31", ("year", match.group(1))
     return "", "", None
 

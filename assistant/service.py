@@ -58,7 +58,7 @@ FOLLOW_UP = re.compile(
     r"\bthe (?:next|previous|following|preceding) year\b|"
     # "Were they described the same way ...?": a question about what was just discussed.
     r"^\s*(?:were|was|did|do|does|is|are|has|have|had|how were|how was|why were|why was)\s+(?:they|it|those|these|that|them)\b|"
-    r"\b(?:the same way|the same as before)\b|"
+    r"\b(?:the same way|the same as before|as well)\b|"
     # "Which theme do most of them sit under?": them, those and these point back at what was just discussed.
     r"\b(?:them|those|these)\b|"
     # "How does that compare with ...?", "Did the council follow through afterwards?"

@@ -21,6 +21,7 @@ import numpy as np
 from .text import STOPWORDS, stem
 
 WORD = re.compile(r"[A-Za-z][a-z]*[a-z]")
+HYPHENATED = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
 """A word as typed, without a possessive "'s" (kept as it is); acronyms ("OSMB") are never corrected."""
 MIN_LENGTH = 6
 """Shorter words have too many neighbours one edit away to guess which was meant."""
@@ -164,4 +165,15 @@ class Speller:
                 changes.append((word, written))
             return written
 
+        def unhyphen(match: re.Match) -> str:
+            word = match.group()
+            parts = [p for p in word.lower().split("-") if p]
+            if word.lower() in vocabulary or stem(word.lower()) in vocabulary or not all(stem(p) in vocabulary or p in STOPWORDS for p in parts):
+                return word
+            apart = word.replace("-", " ")
+            changes.append((word, apart))
+            return apart
+
+        # "employee-ownership", which no paper writes so, is the papers' "employee ownership".
+        question = HYPHENATED.sub(unhyphen, question)
         return WORD.sub(fix, question), changes

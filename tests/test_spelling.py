@@ -60,3 +60,9 @@ def test_an_english_word_the_papers_use_only_in_a_longer_form_is_read_as_that_fo
 def test_two_indexed_words_run_together_are_read_apart():
     speller = _speller()
     assert speller.correct("Was there a livingwage rise?") == ("Was there a living wage rise?", [("livingwage", "living wage")])
+
+
+def test_a_hyphenated_word_the_papers_write_apart_is_read_apart():
+    speller = _speller()
+    assert speller.correct("Was the living-wage accreditation kept?") == ("Was the living wage accreditation kept?", [("living-wage", "living wage")])
+    assert speller.correct("Was the well-being of staff kept?")[1] == []  # "well" and "being" are no indexed words
