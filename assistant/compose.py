@@ -66,6 +66,8 @@ QUANTITY = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|dozen|half|doubled?|tripled?)\b",
     re.I,
 )
+ASKS_MONEY = re.compile(r"£|\b(?:cost|costs|price|fee|fees|pounds?|proxy value|budget)\b", re.I)
+MONEY_FIGURE = re.compile(r"£\s?\d|\b\d+(?:[.,]\d+)*\s?(?:pounds|million|bn|m)\b", re.I)
 # "How many ...?" wants a count: not a sum of money, a share or a year.
 COUNT = re.compile(
     r"(?<![£\d.,])\b(?!(?:19|20)\d\d\b)\d+(?:,\d{3})*\b(?![.,]\d|\s?(?:%|per cent|m\b|bn\b|million))|"
@@ -694,7 +696,8 @@ def _states_amount(question: str, text: str) -> bool:
     text = REFERENCE.sub(" ", text)
     many = re.search(r"\b(?:how many|number of)\s+(.*)", question, re.I)
     if not many:
-        return bool(QUANTITY.search(text))
+        # "What £ proxy value ...?", "what does it cost?": a sum of money, not any number.
+        return bool(MONEY_FIGURE.search(text) if ASKS_MONEY.search(question) else QUANTITY.search(text))
     # "Of the measures chosen, how many are there?" names its things before the question: any count will do.
     verb = re.match(r"(?:are|were|is|was|did|do|does|have|has|had|there|of them)\b", many.group(1), re.I)
     things = set() if verb else set(tokens(many.group(1))[:3])  # "social value measures": the noun is among the first words

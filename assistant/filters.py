@@ -53,7 +53,7 @@ MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s+((?:19|20)\d\d)\b", re.I)
 # "between 2022 and 2025", "2024 and 2025", "from the 2023 annual report through to 2025".
 YEAR_RANGE = re.compile(
     r"\b(?:(?:between|from)\s+(?:the\s+)?((?:19|20)\d\d)(?:\s+[a-z]+){0,3}?\s+(?:and|to|until|till|through(?:\s+to)?)|"
-    r"((?:19|20)\d\d)\s+(?:and|&))\s+((?:19|20)\d\d)\b",
+    r"((?:19|20)\d\d),?\s+(?:and|&|to|through(?:\s+to)?|until|till))\s+((?:19|20)\d\d)\b",
     re.I,
 )
 # "from April 2023", "with effect from 1 April 2023": when something takes effect, not when a meeting was.

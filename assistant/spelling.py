@@ -152,7 +152,8 @@ class Speller:
             term = stem(lower)
             # An English word is spelt as meant; the papers may still use a longer form of it ("quotes": "quotations").
             if is_english(lower):
-                meant = self.longer_form(term)
+                # Not a verb's past or participle: "the figure each report quoted" is no "quotation".
+                meant = None if lower.endswith(("ed", "ing")) else self.longer_form(term)
             else:
                 meant = self.closest(term) if len(lower) >= MIN_LENGTH else None
             written = self.surface(meant, lower) if meant else None

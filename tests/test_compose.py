@@ -153,6 +153,8 @@ def test_how_many_things_wants_a_count_of_those_things():
     assert not _states_amount("What is the number of measures kept?", "The measures were cut in 2024.")
     assert ASKS_COUNT.search("whats the number of TOMs measures") and not ASKS_COUNT.search("a number of suppliers attended")
     assert _states_amount("How many contracts had been let?", "Contracts let with social value commitments 31")  # a table row
+    assert not _states_amount("What £ proxy value does one hire carry?", "The Council has chosen 21 measures.")
+    assert _states_amount("What £ proxy value does one hire carry?", "Each hire is valued at £45,000.")
     # "Of the measures chosen, how many are there?": the things come before the question.
     assert _states_amount("Of the measures chosen, how many are there?", "The Council has chosen 21 measures.")
     assert not _states_amount("Of the measures chosen, how many are there?", "The measures were chosen with care.")

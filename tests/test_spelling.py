@@ -53,6 +53,7 @@ def test_an_english_word_the_papers_use_only_in_a_longer_form_is_read_as_that_fo
     assert speller.correct("Do officers get written quotes?") == ("Do officers get written quotations?", [("quotes", "quotations")])
     # A short word too, and each change is noted once.
     assert speller.correct("Can a firm quote, and quote again?")[1] == [("quote", "quotations")]
+    assert speller.correct("Which figure was quoted?")[1] == []  # a verb's past is no noun
     # Too short a stem to stand for a longer word: "act" is not "action".
     assert speller.longer_form("act") is None
 
