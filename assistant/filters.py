@@ -317,6 +317,15 @@ def shift_years(filters: Filters, years: int) -> Filters:
     return replace(filters, date_from=f"{start}-01-01", date_to=f"{end}-12-31", labels=labels + (("year", str(start) if start == end else f"{start}-{end}"),))
 
 
+def span(a: Filters, b: Filters) -> Filters:
+    """a's filters over the dates of both a and b ("is that up on the year before?" reads both years)."""
+    if not (a.date_from and a.date_to and b.date_from and b.date_to):
+        return b
+    start, end = min(a.date_from, b.date_from), max(a.date_to, b.date_to)
+    labels = tuple(l for l in a.labels if l[0] not in DATE_FACETS) + (("years", f"{start[:4]}-{end[:4]}"),)
+    return replace(a, date_from=start, date_to=end, labels=labels)
+
+
 def merge(base: Filters, override: Filters) -> Filters:
     """Filters of a follow-up: what the new question says wins, the rest carries over."""
     has_date = bool(override.date_from or override.date_to)

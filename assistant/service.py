@@ -19,7 +19,7 @@ from .compose import ASKS_AUTHOR, ASKS_CHAIR, Composer
 from .figures import FigurePoint, figure_points
 from .filters import (
     AFTERWARDS, DATE_FACETS, LAST_N, Catalogue, after_dates, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
-    parse_filters, recent, relative_shift, report_window, shift_years, strip_dates,
+    parse_filters, recent, relative_shift, report_window, shift_years, span, strip_dates,
 )
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, NO_MATCH, REFUSAL, SPELLING_NOTE
 from .records import MODES, Answer, Filters, Hit
@@ -81,7 +81,7 @@ ROUND_DAYS = 31
 # A follow-up that opens with its own question word ("Which theme do most of them sit under?") says
 # what kind of answer it wants; "And the year before?" or "What about OSMB?" wants what was wanted before.
 OWN_QUESTION = re.compile(r"^\s*(?:which|who|whose|when|where|why|how|what)\b(?!\s+about\b)", re.I)
-COMPARE = re.compile(r"\bcompar|\bversus\b|\bvs\.?\b|\bagainst\b", re.I)
+COMPARE = re.compile(r"\bcompar|\bversus\b|\bvs\.?\b|\bagainst\b|\b(?:up|down)\s+on\b|\b(?:more|less|higher|lower|bigger|smaller)\s+than\b", re.I)
 SET_ASIDE = "set_aside"
 """Filter label of a date the question describes its subject with, set aside because no paper has it."""
 KEYWORD_ONLY_COVERAGE = 0.5
@@ -237,7 +237,8 @@ class Assistant:
             base_question, base = self._read(self.spelling(previous)[0], history[:-1], None)
             shift = relative_shift(question)
             if shift:
-                base = shift_years(base, shift)
+                # "Is that up on the year before?" wants both years; "and the year before?" the other one.
+                base = span(base, shift_years(base, shift)) if COMPARE.search(question) else shift_years(base, shift)
             elif AFTERWARDS.search(question):
                 base = after_dates(base)
             if COMPARE.search(question) and asked.councils and base.councils:

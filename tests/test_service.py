@@ -146,6 +146,13 @@ def test_the_latest_reads_the_last_round_and_a_comparison_of_named_years_is_no_f
     assert not any(facet in ("first", "last") for facet, _ in answer.filters.labels)
 
 
+def test_a_follow_up_comparing_with_the_year_before_reads_both_years(assistant):
+    first = "What social value commitments were secured in 2023?"
+    assert assistant.resolve("Is that up on the year before?", [first])[1].date_from == "2022-01-01"
+    assert assistant.resolve("Is that up on the year before?", [first])[1].date_to == "2023-12-31"
+    assert assistant.resolve("And the year before?", [first])[1].date_to == "2022-12-31"
+
+
 def test_a_comparison_follow_up_naming_another_council_reads_both(assistant):
     first = "What minimum social value weighting does Manchester propose in tender evaluation?"
     _, filters = assistant.resolve("How does that compare with the weighting Rotherham uses?", [first])
