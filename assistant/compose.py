@@ -54,15 +54,14 @@ ASKS_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 """A count: _states_amount finds it beside the things counted, so it needs no share of the question's words."""
 ASKS_COUNT = re.compile(
     r"\bhow (?:much|many|big|large|high|low)\b|\b(?:the|what|which) number of\b|"
-    r"\bwhat(?:'s|s| is| was| are| were| did| does| do)? (?:the |an? )?(?:£ ?)?(?:(?:hourly|annual|weekly|new|minimum|pay|proxy|total|average) )*"
-    r"(?:rate|cost|price|fee|sum|percentage|amount|proxy value)\b",
+    r"\bwhat(?:'s|s| is| was| are| were| did| does| do)?\b[^?.]{0,40}?\b(?:rate|cost|price|fee|sum|percentage|amount|proxy value)\b",
     re.I,
 )
 AMOUNT_COVERAGE = 0.2
 """Share of the question's weighted terms the sentence stating a "how much" answer (not a count) must hold (set on the development sets)."""
 # A number that is not a year, or one in words: what a "how much" answer must contain.
 QUANTITY = re.compile(
-    r"£\s?\d|\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*\b|"
+    r"£\s?\d|(?<![/-])\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*\b(?![/-]\d)|"
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|dozen|half|doubled?|tripled?)\b",
     re.I,
 )
@@ -84,9 +83,13 @@ ASKS_REQUEST = re.compile(
     re.I,
 )
 # "Who wrote the 2023 annual report?": a report's cover block names it ("Report of: ...", "Report author: ...").
-ASKS_AUTHOR = re.compile(r"\bwho\b.{0,40}\b(?:wr[io]te|written|authored|prepared|(?:was|is) (?:it )?(?:by|from)|responsible for)\b|\bauthor\b|\bwhose report\b", re.I)
+ASKS_AUTHOR = re.compile(
+    r"\bwho\b.{0,40}\b(?:wr[io]te|written|authored|prepared|(?:was|is) (?:it )?(?:by|from)|responsible for)\b|\bauthor\b|\bwhose report\b|"
+    r"\bwhich (?:\w+ )?officer\b.{0,40}\breport of\b",
+    re.I,
+)
 # "Who chairs the scrutiny board?": the minutes' attendance line names who was in the chair.
-ASKS_CHAIR = re.compile(r"\bwho (?:chairs|chaired|is (?:the )?chair|was (?:the )?chair|was in the chair)\b|\bwho is (?:its|their) chair\b", re.I)
+ASKS_CHAIR = re.compile(r"\bwho (?:chairs|chaired|(?:is|was) chairing|is (?:the )?chair|was (?:the )?chair|was in the chair)\b|\bwho is (?:its|their) chair\b", re.I)
 CHAIR_LINE = re.compile(r"\(in the Chair\)|\bChair of the\b")
 AUTHOR_LINE = re.compile(r"^(?:Report (?:of|author|from)|Author|Lead officer|Contact officer):\s", re.I)
 PERSON_LINE = re.compile(rf"{AUTHOR_LINE.pattern}|^(?:Cabinet (?:portfolio|member)|Portfolio holder|Strategic director(?:ate)?|Present|Also in attendance):\s", re.I)
@@ -188,10 +191,13 @@ class Composer:
         page_texts: Callable[[str], list[str]],
         idf: Callable[[str], float],
         next_chunk: Callable[[Chunk], Chunk | None] = lambda chunk: None,
+        vocabulary: Container[str] = (),
     ) -> None:
         self.page_texts = page_texts
         self.idf = idf
         self.next_chunk = next_chunk
+        self.vocabulary = vocabulary
+        """The indexed terms (empty: take every term as indexed)."""
         self.echoes: dict[int, list[Evidence]] = {}
         """id(shown sentence) -> the same sentence at other meetings (filled by select)."""
 
@@ -225,8 +231,9 @@ class Composer:
         return sum(self.idf(t) for t in matched) / total if total else 0.0
 
     def share(self, question: str, terms: frozenset[str], filters: Filters | None = None) -> float:
-        """Share of the question's idf-weighted topic terms among the given terms (a sentence's)."""
-        weights = {t: self.idf(t) for t in self.topic_terms(question, filters)}
+        """Share of the question's idf-weighted topic terms that the index holds among the given terms (a
+        sentence's): a word no paper uses ("someone said ... bumped up") is in no sentence."""
+        weights = {t: self.idf(t) for t in self.topic_terms(question, filters) if not self.vocabulary or t in self.vocabulary}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in terms) / total if total else 0.0
 

@@ -339,7 +339,7 @@ class Assistant:
             hits = with_context(hits, lambda c: keyword.item_start(c) if c.doc_type in ("report", "appendix") else None)
         elif ASKS_CHAIR.search(standalone):  # the minutes open with who was present and in the chair
             hits = with_context(hits, keyword.minutes_opening)
-        composer = Composer(self.page_texts, keyword.idf, keyword.next_chunk)
+        composer = Composer(self.page_texts, keyword.idf, keyword.next_chunk, keyword.vocabulary)
         answer: Answer | None = None
         if hits and self._confident(standalone, hits, composer, applied):
             compose_started = time.perf_counter()

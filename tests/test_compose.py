@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.compose import ASKS_COUNT, ASKS_WHEN, COUNT, Composer, Evidence, _looks_back, _states_amount, has_figure
+from assistant.compose import ASKS_AUTHOR, ASKS_CHAIR, ASKS_COUNT, ASKS_WHEN, COUNT, Composer, Evidence, _looks_back, _states_amount, has_figure
 from assistant.records import Filters
 from assistant.service import Assistant
 from ingest.pipeline import ingest_corpus
@@ -161,6 +161,8 @@ def test_how_many_things_wants_a_count_of_those_things():
     assert ASKS_COUNT.search("whats the £ proxy value for one apprenticeship week?") and ASKS_COUNT.search("What's the hourly rate?")
     assert not ASKS_COUNT.search("What is the social value policy?")
     assert ASKS_COUNT.search("How big a pay rise did the lowest paid get?") and _states_amount("How big a pay rise was it?", "They got a pay rise of 10.1%.")
+    assert ASKS_COUNT.search("What's the council's real Living Wage hourly rate for 2025/26?")
+    assert not _states_amount("What's the rate?", "The fee rates for 2025/26 were confirmed.")  # no year's digits
 
 
 def test_how_much_wants_an_amount_stated_about_what_was_asked():
@@ -303,6 +305,23 @@ def test_a_count_needs_no_share_of_a_long_questions_words():
     question = "Of the measures the council has picked from the refreshed national framework of themes, outcomes and measures, how many are there in all?"
     answer = _answer_from_sittings(question, said, lambda t: 4.0 if t in {"theme", "outcom", "framework", "pick"} else 1.0)
     assert answer is not None and "21 measures" in answer.answer
+
+
+def test_words_no_paper_uses_do_not_dilute_an_amount_questions_share():
+    said = {("Cabinet", "2025-06-09"): "One contract produced £3.1m of social value, which raised the total by 25%. The total is now £32m."}
+    question = "Someone said a single contract bumped the figures massively - how much did it produce?"
+    unused = {"someon", "bump", "massiv"}
+    idf = lambda term: 6.0 if term in unused else 1.0  # noqa: E731
+    chunks = [Hit(chunk=_chunk(said[("Cabinet", "2025-06-09")]), score=1.0, dense=0.5)]
+    composer = Composer(lambda pid: [said[("Cabinet", "2025-06-09")]], idf, vocabulary=frozenset({"contract", "produc", "singl", "figur"}))
+    answer = composer.compose(question, chunks, mode="answer", filters=Filters())
+    assert answer is not None and "£3.1m" in answer.answer
+    # Counting the unused words against it, the same sentence would hold too small a share.
+    assert Composer(lambda pid: [said[("Cabinet", "2025-06-09")]], idf).compose(question, chunks, mode="answer", filters=Filters()) is None
+
+
+def test_who_chaired_and_whose_report_of_read_as_such():
+    assert ASKS_CHAIR.search("Who was chairing the scrutiny board?") and ASKS_AUTHOR.search("Which senior officer were they the 'report of'?")
 
 
 def test_what_period_asks_when():
