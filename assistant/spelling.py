@@ -147,7 +147,7 @@ class Speller:
         def fix(match: re.Match) -> str:
             word = match.group()
             lower = word.lower()
-            if len(lower) < MIN_STEM or lower in STOPWORDS or stem(lower) in vocabulary:
+            if len(lower) < MIN_LENGTH or lower in STOPWORDS or stem(lower) in vocabulary:
                 return word
             term = stem(lower)
             # An English word is spelt as meant; the papers may still use a longer form of it ("quotes": "quotations").
@@ -155,7 +155,7 @@ class Speller:
                 # Not a verb's past or participle: "the figure each report quoted" is no "quotation".
                 meant = None if lower.endswith(("ed", "ing")) else self.longer_form(term)
             else:
-                meant = self.closest(term) if len(lower) >= MIN_LENGTH else None
+                meant = self.closest(term)
             written = self.surface(meant, lower) if meant else None
             if not written and not is_english(lower):
                 written = self.split(lower)
