@@ -64,6 +64,8 @@ EFFECTIVE_DATE = re.compile(
 )
 # "The policy refreshed to run to 2027": the end of what the question is about, not a meeting year.
 PERIOD_END = re.compile(r"\b(?:runs?|running|ran|lasts?|lasting|covers?|covering)\s+(?:to|until|till|through)\s+(?:the\s+end\s+of\s+)?$", re.I)
+# "The Procurement Act 2023", "the Public Contracts Regulations 2015": the year is part of a name.
+NAMED_YEAR = re.compile(r"\b(?:Act|Regulations|Bill|Order|Directive)\s+$")
 # "the 2024/25 annual report": a report on a year comes during it or in the months after it.
 REPORT_ON_YEAR = re.compile(r"\s+(?:social value\s+)?(?:annual\s+)?(?:report|accounts|outturn|statement)\b", re.I)
 REPORT_LAG_MONTHS = 6
@@ -176,7 +178,7 @@ def _date_filter(question: str) -> tuple[str, str, tuple[str, str] | None]:
         return f"{match.group(1)}-01-01", "", ("since", match.group(0))
     if match := BEFORE_YEAR.search(question):
         return "", f"{int(match.group(1)) - 1}-12-31", ("before", match.group(0))
-    if match := next((m for m in YEAR.finditer(question) if not PERIOD_END.search(question[: m.start()])), None):
+    if match := next((m for m in YEAR.finditer(question) if not (PERIOD_END.search(question[: m.start()]) or NAMED_YEAR.search(question[: m.start()]))), None):
         return f"{match.group(1)}-01-01", f"{match.group(1)}-12-31", ("year", match.group(1))
     return "", "", None
 

@@ -29,6 +29,7 @@ OSMB = "Overview and Scrutiny Management Board"
         ("What was the pay rate due to kick in on 1 April 2023?", {"date_from": "2023-01-01", "date_to": "2023-12-31"}),
         # The end of the period a policy runs for is no meeting year.
         ("When the policy was refreshed to run to 2027, what was kept?", {}),
+        ("When did the Procurement Act 2023 come into force?", {}),
         ("What did the 2024 report say about the policy running to 2027?", {"date_from": "2024-01-01", "date_to": "2024-12-31"}),
         ("Summarise our results in 2024 and 2025", {"date_from": "2024-01-01", "date_to": "2025-12-31"}),
         ("How have commitments grown from the 2023 annual report through to 2025?", {"date_from": "2023-01-01", "date_to": "2025-12-31"}),
