@@ -235,13 +235,13 @@ class Assistant:
         if history and (FOLLOW_UP.search(question) or len(question.split()) <= 4):
             previous = history[-1]
             base_question, base = self._read(self.spelling(previous)[0], history[:-1], None)
-            shift = relative_shift(question)
+            shift, compares = relative_shift(question), bool(COMPARE.search(question))
             if shift:
                 # "Is that up on the year before?" wants both years; "and the year before?" the other one.
-                base = span(base, shift_years(base, shift)) if COMPARE.search(question) else shift_years(base, shift)
+                base = span(base, shift_years(base, shift)) if compares else shift_years(base, shift)
             elif AFTERWARDS.search(question):
                 base = after_dates(base)
-            if COMPARE.search(question) and asked.councils and base.councils:
+            if compares and asked.councils and base.councils:
                 # "How does that compare with Rotherham's?": both councils, not the new one instead of the old.
                 asked = replace(asked, councils=tuple(dict.fromkeys(base.councils + asked.councils)))
             asked = merge(base, asked)

@@ -21,8 +21,9 @@ import numpy as np
 from .text import STOPWORDS, stem
 
 WORD = re.compile(r"[A-Za-z][a-z]*[a-z]")
-HYPHENATED = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
 """A word as typed, without a possessive "'s" (kept as it is); acronyms ("OSMB") are never corrected."""
+HYPHENATED = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
+"""Words joined by hyphens ("employee-ownership"), read apart when the papers write them so."""
 MIN_LENGTH = 6
 """Shorter words have too many neighbours one edit away to guess which was meant."""
 MAX_ENDING = 4
@@ -149,15 +150,15 @@ class Speller:
             lower = word.lower()
             if len(lower) < MIN_LENGTH or lower in STOPWORDS or stem(lower) in vocabulary:
                 return word
-            term = stem(lower)
+            term, english = stem(lower), is_english(lower)
             # An English word is spelt as meant; the papers may still use a longer form of it ("quotes": "quotations").
-            if is_english(lower):
+            if english:
                 # Not a verb's past or participle: "the figure each report quoted" is no "quotation".
                 meant = None if lower.endswith(("ed", "ing")) else self.longer_form(term)
             else:
                 meant = self.closest(term)
             written = self.surface(meant, lower) if meant else None
-            if not written and not is_english(lower):
+            if not written and not english:
                 written = self.split(lower)
             if not written:
                 return word
