@@ -57,6 +57,9 @@ ASKS_COUNT = re.compile(
     r"\bwhat(?:'s|s| is| was| are| were| did| does| do)?\b[^?.]{0,40}?\b(?:rate|cost|price|fee|sum|percentage|amount|proxy value)\b",
     re.I,
 )
+# "What share of the score ...?" wants a figure too, but in the papers' own words ("20% of the overall
+# score"): it is not refused for want of the question's words beside the figure, as ASKS_COUNT is.
+ASKS_SHARE = re.compile(r"\bwhat (?:share|proportion)\b", re.I)
 AMOUNT_COVERAGE = 0.2
 """Share of the question's weighted terms the sentence stating a "how much" answer (not a count) must hold (set on the development sets)."""
 # A number that is not a year, or one in words: what a "how much" answer must contain.
@@ -92,6 +95,11 @@ ASKS_AUTHOR = re.compile(
 ASKS_CHAIR = re.compile(r"\bwho (?:chairs|chaired|(?:is|was) chairing|is (?:the )?chair|was (?:the )?chair|was in the chair)\b|\bwho is (?:its|their) chair\b", re.I)
 CHAIR_LINE = re.compile(r"\(in the Chair\)|\bChair of the\b")
 AUTHOR_LINE = re.compile(r"^(?:Report (?:of|author|from)|Author|Lead officer|Contact officer):\s", re.I)
+# A sentence naming whose report it was: a cover line, or the minutes' "the report of the City Treasurer".
+AUTHORSHIP = re.compile(rf"{AUTHOR_LINE.pattern}|\breport (?:of|by|from) the (?:[A-Z][\w'-]*\s(?:and\s|of\s)?)*[A-Z]")
+# "Can you give an example of ...?": a sentence that gives one ("if, for example, a supplier pledged ...").
+ASKS_EXAMPLE = re.compile(r"\bexamples?\b|\bfor instance\b|\bcase stud(?:y|ies)\b|\billustrat", re.I)
+GIVES_EXAMPLE = re.compile(r"\bfor (?:example|instance)\b|\be\.g\.|\bsuch as\b|\bcase stud(?:y|ies)\b", re.I)
 PERSON_LINE = re.compile(rf"{AUTHOR_LINE.pattern}|^(?:Cabinet (?:portfolio|member)|Portfolio holder|Strategic director(?:ate)?|Present|Also in attendance):\s", re.I)
 ASKS_WHO = re.compile(r"\bwho(?:se)?\b|\bwhich (?:committee|councillor|officer)\b", re.I)
 # "What did we commit to?" asks for commitments: there "commit" names the mode. In "the social value
@@ -105,7 +113,7 @@ MODE_WORDS = set(
         "timeline history developed develop development evolved changed change over time trace since adopted first "
         "move moved moving grow grown grew growth progress progressed walk position shift shifted one "
         "what did we our say decide decided council councils next last previous following latest "
-        "ask asked know find happen happened mention mentioned discuss discussed talk note short brief summary summarise hear heard told according "
+        "ask asked know find happen happened mention mentioned discuss discussed cover covered talk note short brief summary summarise hear heard told according "
         "member members councillor councillors "
         "become became get got make made take took go went come came start started begin began give gave "
         "social value"
@@ -262,8 +270,8 @@ class Composer:
         terms = self.topic_terms(question, filters)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
-        wants_figure, wants_when, wants_who, wants_decision, wants_author, wants_chair = (
-            bool(p.search(asked or question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO, ASKS_DECISION, ASKS_AUTHOR, ASKS_CHAIR)
+        wants_figure, wants_when, wants_who, wants_decision, wants_author, wants_chair, wants_example = (
+            bool(p.search(asked or question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO, ASKS_DECISION, ASKS_AUTHOR, ASKS_CHAIR, ASKS_EXAMPLE)
         )
         top_dense = max((h.dense for h in hits), default=0.0)
         out: list[Evidence] = []
@@ -303,6 +311,8 @@ class Composer:
                     score += 0.5
                 if wants_chair and CHAIR_LINE.search(text):
                     score += 0.5
+                if wants_example and GIVES_EXAMPLE.search(text):
+                    score += 0.2
                 if wants_decision and mode == "answer" and RESOLUTION.search(text):
                     score += 0.2
                 if mode == "commitments":
@@ -333,6 +343,18 @@ class Composer:
         out.sort(key=lambda e: -e.score)
         return out
 
+    @staticmethod
+    def _amounts(question: str) -> Callable[[str], bool] | None:
+        """For a question asking for an amount, whether a sentence states one; None for other questions."""
+        if not (ASKS_COUNT.search(question) or ASKS_SHARE.search(question)):
+            return None
+        listed = bool(ASKS_MANY.search(question))  # "How many outcomes?" is answered by a list as well as by a figure
+
+        def states(text: str) -> bool:
+            return bool(QUANTITY.search(REFERENCE.sub(" ", text))) or (listed and text.endswith(":"))
+
+        return states
+
     def verified(self, evidence: Evidence) -> bool:
         """Whether the sentence appears verbatim (modulo whitespace) on the page it will cite."""
         pages = self.page_texts(evidence.chunk.paper_id)
@@ -349,12 +371,16 @@ class Composer:
         per_council: int = 99,
         floor: float = FLOOR,
         anchors: frozenset[str] = frozenset(),
+        amounts: Callable[[str], bool] | None = None,
     ) -> list[Evidence]:
         """The best sentences that say something new, verified against their pages.
 
         With anchors (the question's distinctive terms), a sentence from another meeting than the best
         sentence's (or its scrutiny a few days before) must contain one: a meeting is brought into an
         answer by what it says about the question's subject, not by talking about social value at all.
+        With amounts (for a question asking "how much", "what share": whether a sentence states one),
+        such a sentence must also state an amount: the other years' amounts answer too, their other
+        sentences are padding.
         """
         chosen: list[Evidence] = []
         per: dict[tuple, int] = {}
@@ -366,8 +392,11 @@ class Composer:
             if len(chosen) >= limit or candidate.score < floor * best:
                 break
             key = meeting_key(candidate.chunk)
-            if anchors and chosen and not candidate.terms & anchors and not _same_round(candidate, chosen[0]):
-                continue
+            if chosen and not _same_round(candidate, chosen[0]):
+                if anchors and not candidate.terms & anchors:
+                    continue
+                if amounts is not None and not amounts(candidate.text):
+                    continue
             if per.get(key, 0) >= per_meeting or councils.get(candidate.chunk.council, 0) >= per_council:
                 continue
             # Sentences of one paper alike but for their figures ("1,302 jobs" in 2017/18, "1,579 jobs" in
@@ -537,6 +566,11 @@ class Composer:
     def compose(self, question: str, hits: list[Hit], *, mode: str, filters: Filters, asked: str = "") -> Answer | None:
         """A cited answer in the given mode, or None when no verified sentence is good enough (asked: as for evidence)."""
         candidates = self.evidence(question, hits, mode, filters, asked)
+        authorship = [c for c in candidates if AUTHORSHIP.search(c.text)] if mode == "answer" and ASKS_AUTHOR.search(asked or question) else []
+        if authorship:
+            # "Who wrote the 2023 annual report?" is answered by the lines naming whose report it was, and
+            # only by them, each paper's (the author may have changed); without one, by the best sentences.
+            candidates = authorship
         if mode == "timeline":
             timeline = self._timeline(question, hits, candidates, filters)
             if timeline is None or len(timeline.events) > 1:
@@ -552,13 +586,14 @@ class Composer:
         limit = MAX_SENTENCES[mode]
         # A question about several councils gets each its share of the answer.
         share = -(-limit // len(filters.councils)) if len(filters.councils) > 1 else 99
-        anchors = self.distinctive_terms(question, filters) if mode == "answer" else frozenset()
+        anchors = self.distinctive_terms(question, filters) if mode == "answer" and not authorship else frozenset()
         # A draft draws on several meetings, two sentences each at most, unless only one or two are on
         # the subject (a draft about the March 2024 report): then they share the whole paragraph.
         floor = FLOOR * candidates[0].score if candidates else 0.0
         meetings = len({meeting_key(c.chunk) for c in candidates if c.score >= floor}) or 1
         per_meeting = max(2, -(-limit // meetings)) if mode == "draft" else 99
-        chosen = self.select(candidates, limit, per_meeting=per_meeting, per_council=share, anchors=anchors)
+        amounts = self._amounts(asked or question) if mode == "answer" else None
+        chosen = self.select(candidates, limit, per_meeting=per_meeting, per_council=share, anchors=anchors, amounts=amounts)
         if not chosen:
             return None
         if mode == "answer":

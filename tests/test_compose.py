@@ -425,3 +425,51 @@ def test_a_draft_about_one_meeting_draws_on_more_than_two_of_its_sentences():
     }
     answer = _answer_from_sittings("Draft a paragraph summarising the March 2024 annual report", said, mode="draft")
     assert len(answer.citations) >= 4
+
+
+def test_an_amount_question_takes_other_years_only_for_their_amounts():
+    said = {
+        ("Cabinet", "2019-10-21"): "Social value counts for 20% of the tender score for contracts over the threshold.",
+        ("Cabinet", "2022-03-28"): "Members heard that the tender score for social value was reviewed during the year.",
+        ("Cabinet", "2024-03-18"): "Under the updated policy, bids are still weighted 20% on social value.",
+    }
+    answer = _answer_from_sittings("What share of the tender score does social value count for?", said)
+    # 2024 states the share again and joins; 2022 talks about the tender score without one.
+    assert {c.meeting_date for c in answer.citations} == {"2019-10-21", "2024-03-18"}
+    # "How many ...?" is answered by a list as well as by a figure.
+    listed = {
+        ("Cabinet", "2019-10-21"): "The 2019 policy names six outcomes it expects bidders to pursue.",
+        ("Cabinet", "2024-03-18"): "Social value commitments should contribute to the following outcomes:\n(a) raising living standards;\n(b) a strong local economy.",
+    }
+    answer = _answer_from_sittings("How many outcomes do social value commitments contribute to?", listed)
+    assert {c.meeting_date for c in answer.citations} == {"2019-10-21", "2024-03-18"}
+
+
+def test_who_wrote_a_report_is_answered_by_the_lines_naming_its_author_only():
+    chunk = _chunk(
+        "Report title: Social Value Annual Report\nReport of: Assistant Chief Executive\nReport author: Head of Procurement\n"
+        "The annual report for 2023 was written to show how the policy secured social value."
+    )
+    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
+    answer = composer.compose("Who wrote the 2023 social value annual report?", [Hit(chunk=chunk, score=1.0)], mode="answer", filters=Filters())
+    assert [c.quote for c in answer.citations] == ["Report of: Assistant Chief Executive", "Report author: Head of Procurement"]
+    # Minutes name it their own way: "the report of the City Treasurer".
+    minutes = _chunk("The Committee considered the report of the Deputy Chief Executive and City Treasurer on the policy refresh.")
+    composer = Composer(lambda pid: [minutes.text], lambda term: 1.0)
+    answer = composer.compose("Whose report was the policy refresh?", [Hit(chunk=minutes, score=1.0)], mode="answer", filters=Filters())
+    assert answer.citations[0].quote.startswith("The Committee considered the report of the Deputy Chief Executive")
+
+
+def test_asked_for_an_example_the_sentence_giving_one_ranks_first():
+    chunk = _chunk(
+        "Suppliers will be invited to show examples of how their commitments are tracked at the celebration event. "
+        "If, for example, a supplier commits to 10 hires, each hire is tracked as evidence against the commitment."
+    )
+    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
+    ranked = composer.evidence("Can you give an example of how a supplier's commitment is tracked?", [Hit(chunk=chunk, score=1.0)], "answer")
+    assert "10 hires" in ranked[0].text
+
+
+def test_what_a_report_covered_asks_for_its_content_not_the_word_cover():
+    composer = Composer(lambda pid: [], lambda term: 1.0)
+    assert "cover" not in composer.topic_terms("What did the two mid-year reports cover?")
