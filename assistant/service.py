@@ -78,9 +78,14 @@ ORIGINAL = re.compile(
 LATEST = re.compile(r"\b(?:latest|most recent|newest)\b", re.I)
 ROUND_DAYS = 31
 """A report's scrutiny and Cabinet sittings fall within this many days: one round of meetings."""
-# A follow-up that opens with its own question word ("Which theme do most of them sit under?") says
-# what kind of answer it wants; "And the year before?" or "What about OSMB?" wants what was wanted before.
-OWN_QUESTION = re.compile(r"^\s*(?:which|who|whose|when|where|why|how|what)\b(?!\s+about\b)", re.I)
+# A follow-up that opens with its own question word ("Which theme do most of them sit under?", "and who
+# came up with it?") says what kind of answer it wants; "And the year before?", "What about OSMB?" or
+# "what were they a year later?" wants what was wanted before.
+OWN_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|but|ok|okay|then)\b[\s,]*)?(?:which|who|whose|when|where|why|how|what)\b"
+    r"(?!\s+about\b|\s+(?:is|was|are|were)\s+(?:it|they|those|these|them)\b)",
+    re.I,
+)
 COMPARE = re.compile(r"\bcompar|\bversus\b|\bvs\.?\b|\bagainst\b|\b(?:up|down)\s+on\b|\b(?:more|less|higher|lower|bigger|smaller)\s+than\b", re.I)
 SET_ASIDE = "set_aside"
 """Filter label of a date the question describes its subject with, set aside because no paper has it."""

@@ -9,7 +9,7 @@ import pytest
 from assistant.prompts import REFUSAL
 from assistant.retrieve import KeywordIndex
 from assistant.records import Hit
-from assistant.service import Assistant, detect_mode, with_context
+from assistant.service import OWN_QUESTION, Assistant, detect_mode, with_context
 from ingest.records import Chunk
 from ingest.pipeline import ingest_corpus
 from ingest.store import Store
@@ -136,6 +136,11 @@ def test_a_follow_up_pointing_back_with_them_asks_its_own_kind_of_question(assis
     # "Which ...?" wants a name, not the count the first question asked for (the papers give none).
     answer = assistant.ask("Which of them involves suppliers?", history=[first])
     assert answer.answered and "celebration event" in answer.answer
+    # Opening with "and" changes nothing; "what were they ...?" asks again for what was asked before.
+    answer = assistant.ask("And which of them involves suppliers?", history=[first])
+    assert answer.answered and "celebration event" in answer.answer
+    assert OWN_QUESTION.match("so who came up with that framework?")
+    assert not OWN_QUESTION.match("and what were they a year later?")
 
 
 def test_the_latest_reads_the_last_round_and_a_comparison_of_named_years_is_no_first(assistant):
