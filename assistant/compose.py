@@ -143,6 +143,9 @@ DISTINCTIVE_IDF = 2.0
 """A question term this rare (in under about one chunk in seven) says what the question is about; "social value" does not."""
 RARE_IDF = 3.5
 """A question term this rare (in under about one chunk in thirty) names a subject few papers take up."""
+ANCHOR_SHARE = 0.4
+"""Share of the best sentence's weight of distinctive question terms that a sentence from another round of
+meetings must hold to join an answer (set on the development sets)."""
 FLOOR = 0.45
 """A sentence scoring below this share of the best one's is not evidence enough to show."""
 ECHO_DAYS = 31
@@ -376,8 +379,10 @@ class Composer:
         """The best sentences that say something new, verified against their pages.
 
         With anchors (the question's distinctive terms), a sentence from another meeting than the best
-        sentence's (or its scrutiny a few days before) must contain one: a meeting is brought into an
-        answer by what it says about the question's subject, not by talking about social value at all.
+        sentence's (or its scrutiny a few days before) must contain one, and ANCHOR_SHARE of the idf
+        weight of those the best sentence contains: a meeting is brought into an answer by what it says
+        about the question's subject, not by talking about social value at all, nor by one word of it
+        ("evaluated as part of the award" does not answer which award the council won).
         With amounts (for a question asking "how much", "what share": whether a sentence states one),
         such a sentence must also state an amount: the other years' amounts answer too, their other
         sentences are padding.
@@ -393,7 +398,8 @@ class Composer:
                 break
             key = meeting_key(candidate.chunk)
             if chosen and not _same_round(candidate, chosen[0]):
-                if anchors and not candidate.terms & anchors:
+                held = sum(self.idf(t) for t in candidate.terms & anchors)
+                if anchors and (not held or held < ANCHOR_SHARE * sum(self.idf(t) for t in chosen[0].terms & anchors)):
                     continue
                 if amounts is not None and not amounts(candidate.text):
                     continue

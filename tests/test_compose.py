@@ -473,3 +473,16 @@ def test_asked_for_an_example_the_sentence_giving_one_ranks_first():
 def test_what_a_report_covered_asks_for_its_content_not_the_word_cover():
     composer = Composer(lambda pid: [], lambda term: 1.0)
     assert "cover" not in composer.topic_terms("What did the two mid-year reports cover?")
+
+
+def test_another_meeting_joins_an_answer_only_with_enough_of_the_subject_the_best_sentence_names():
+    said = {
+        ("Cabinet", "2024-03-18"): "In June 2023 the council won the national Leadership award for its social value work.",
+        ("Cabinet", "2019-10-21"): "Social value is evaluated as part of the award of every contract.",
+        ("Cabinet", "2025-06-09"): "Officers plan to enter the national awards again, building on the 2023 win.",
+    }
+    rare = {"nation": 2.5, "award": 3.0, "win": 2.5}
+    idf = lambda term: rare.get(term, 0.5)  # noqa: E731
+    answer = _answer_from_sittings("What national award did the council win for its social value work?", said, idf)
+    # "award" alone is the contract award; 2025 names the national award and the win again.
+    assert {c.meeting_date for c in answer.citations} == {"2024-03-18", "2025-06-09"}
