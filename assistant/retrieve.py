@@ -199,7 +199,15 @@ class Retriever:
             lexical = keyword.search(query, max(self.fetch_k, k), mask)
             timings["keyword_ms"] = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
-        hits = self._fuse(dense, lexical, keyword, method)[:k]
+        fused = self._fuse(dense, lexical, keyword, method)
+        hits = fused[:k]
+        if dense and lexical and k > 1 and lexical[0][0] not in {p for p, _ in dense}:
+            # Reciprocal rank fusion puts a chunk the keywords rank first, and the meaning search misses
+            # altogether, below chunks both rank tenth: the paragraph naming "the Preston model" fell to
+            # eleventh for "which other council's model influenced the approach?". It keeps its place.
+            leader = next(h for h in fused if h.chunk is keyword.chunks[lexical[0][0]])
+            if leader not in hits:
+                hits = hits[: k - 1] + [leader]
         timings["fusion_ms"] = (time.perf_counter() - started) * 1000
         return Retrieval(hits=hits, timings_ms=timings)
 

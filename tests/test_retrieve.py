@@ -59,3 +59,22 @@ def test_dense_search_in_memory_agrees_with_chroma(store, fake_embeddings, filte
         # Equal similarities may come in either order; the chunks returned are the same.
         assert {h.chunk.chunk_id for h in exact} == {h.chunk.chunk_id for h in chroma}
 
+
+
+def test_the_keyword_leader_the_meaning_search_misses_stays_among_the_hits(store, fake_embeddings, monkeypatch):
+    retriever = Retriever(store, fake_embeddings)
+    keyword = retriever.keyword
+    n = len(keyword)
+    # Dense and keyword rankings agree on every chunk but one: the keywords rank it first, the
+    # meaning search not at all. Fusion alone would put it last of all.
+    leader = n - 1
+    dense = [(p, 1.0 - p / n) for p in range(n - 1)]
+    lexical = [(leader, 9.0)] + [(p, 5.0 - p / n) for p in range(n - 1)]
+    monkeypatch.setattr(retriever, "_dense", lambda *args: dense)
+    monkeypatch.setattr(keyword, "search", lambda *args: lexical)
+    hits = retriever.search("anything", Filters(), k=4).hits
+    assert len(hits) == 4 and hits[-1].chunk is keyword.chunks[leader]
+    assert [h.chunk for h in hits[:3]] == [keyword.chunks[p] for p in range(3)]
+    # A leader the meaning search also ranks takes its fused place, as before.
+    monkeypatch.setattr(retriever, "_dense", lambda *args: dense + [(leader, 0.0)])
+    assert keyword.chunks[leader] not in [h.chunk for h in retriever.search("anything", Filters(), k=4).hits]
