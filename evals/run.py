@@ -457,7 +457,7 @@ def code_version() -> dict:
 
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.rstrip()  # porcelain lines open with a space
         except (OSError, subprocess.SubprocessError):
             return ""
 
