@@ -50,10 +50,11 @@ _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 FINANCIAL_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*(\d\d)\b(?![-/]\d)")
 FULL_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"\s+((?:19|20)\d\d)\b", re.I)
 MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s+((?:19|20)\d\d)\b", re.I)
-# "between 2022 and 2025", "2024 and 2025", "from the 2023 annual report through to 2025".
+# "between 2022 and 2025", "2024 and 2025", "from the 2023 annual report through to 2025", "between the
+# 2023 annual report and the 2025 one".
 YEAR_RANGE = re.compile(
     r"\b(?:(?:between|from)\s+(?:the\s+)?((?:19|20)\d\d)(?:\s+[a-z]+){0,3}?\s+(?:and|to|until|till|through(?:\s+to)?)|"
-    r"((?:19|20)\d\d),?\s+(?:and|&|to|through(?:\s+to)?|until|till))\s+((?:19|20)\d\d)\b",
+    r"((?:19|20)\d\d),?\s+(?:and|&|to|through(?:\s+to)?|until|till))\s+(?:the\s+)?((?:19|20)\d\d)\b",
     re.I,
 )
 # "from April 2023", "with effect from 1 April 2023": when something takes effect, not when a meeting was.

@@ -33,6 +33,7 @@ OSMB = "Overview and Scrutiny Management Board"
         ("What did the 2024 report say about the policy running to 2027?", {"date_from": "2024-01-01", "date_to": "2024-12-31"}),
         ("Summarise our results in 2024 and 2025", {"date_from": "2024-01-01", "date_to": "2025-12-31"}),
         ("How have commitments grown from the 2023 annual report through to 2025?", {"date_from": "2023-01-01", "date_to": "2025-12-31"}),
+        ("How has the total grown between the 2023 annual report and the 2025 one?", {"date_from": "2023-01-01", "date_to": "2025-12-31"}),
         ("What changed between 2019 and 2022?", {"date_from": "2019-01-01", "date_to": "2022-12-31"}),
         ("Trace the anchor network in each year's priorities, 2022 through to 2025.", {"date_from": "2022-01-01", "date_to": "2025-12-31"}),
         ("Social value in 2022-23", {"date_from": "2022-04-01", "date_to": "2023-03-31"}),
