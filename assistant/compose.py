@@ -68,6 +68,11 @@ QUANTITY = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|dozen|half|doubled?|tripled?)\b",
     re.I,
 )
+# The kind of amount a question names, and how a sentence states one of that kind.
+AMOUNT_KINDS = (
+    (re.compile(r"\brates?\b|\bhourly\b|\bper hour\b", re.I), re.compile(r"\brates?\b|\bper hour\b|\ban hour\b|\bhourly\b|%|\bper cent\b", re.I)),
+    (re.compile(r"\bpercentage\b|\bper ?cent\b|\bwhat (?:share|proportion)\b", re.I), re.compile(r"%|\bper ?cent\b|\b(?:half|third|quarter|fifth|tenth)\b", re.I)),
+)
 ASKS_MONEY = re.compile(r"£|\b(?:cost|costs|price|fee|fees|pounds?|proxy value|budget)\b", re.I)
 MONEY_FIGURE = re.compile(r"£\s?\d|\b\d+(?:[.,]\d+)*\s?(?:pounds|million|bn|m)\b", re.I)
 # "How many ...?" wants a count: not a sum of money, a share or a year.
@@ -744,6 +749,9 @@ def _states_amount(question: str, text: str) -> bool:
     text = REFERENCE.sub(" ", text)
     many = re.search(r"\b(?:how many|number of)\s+(.*)", question, re.I)
     if not many:
+        # "What hourly rate ...?", "what percentage ...?": an amount of that kind, not the £27.8m of commitments.
+        if any(asked.search(question) and not stated.search(text) for asked, stated in AMOUNT_KINDS):
+            return False
         # "What £ proxy value ...?", "what does it cost?": a sum of money, not any number.
         return bool(MONEY_FIGURE.search(text) if ASKS_MONEY.search(question) else QUANTITY.search(text))
     # "Of the measures chosen, how many are there?" names its things before the question: any count will do.

@@ -177,6 +177,11 @@ def test_how_much_wants_an_amount_stated_about_what_was_asked():
     assert _answer_from_sittings("What annual cost does the portal subscription have?", said, idf) is None
     answer = _answer_from_sittings("What hourly rate do directly employed staff get from April 2023?", said, idf)
     assert answer is not None and "£10.19" in answer.answer
+    # An amount of another kind than the one asked for ("what hourly rate", "what percentage") is no answer.
+    assert _states_amount("What hourly rate did the Foundation set in 2024?", "A new pay rate of £10.19 per hour applies.")
+    assert not _states_amount("What hourly rate did the Foundation set in 2024?", "Social value committed: more than £13m and £27.8m.")
+    assert _states_amount("What percentage of spend stayed local?", "Local spend rose to 28% of the total.")
+    assert not _states_amount("What percentage of spend stayed local?", "Local spend rose by £28m to £105m.")
 
 
 def test_commit_words_name_the_mode_only_in_a_question_that_asks_for_commitments():
