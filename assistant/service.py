@@ -59,6 +59,8 @@ FOLLOW_UP = re.compile(
     # "Were they described the same way ...?": a question about what was just discussed.
     r"^\s*(?:were|was|did|do|does|is|are|has|have|had|how were|how was|why were|why was)\s+(?:they|it|those|these|that|them)\b|"
     r"\b(?:the same way|the same as before|as well)\b|"
+    # "Who else was up for it?": else points back at what was just answered.
+    r"\b(?:who|what|which|where|anything|anyone|anybody|something) else\b|"
     # "Which theme do most of them sit under?": them, those and these point back at what was just discussed.
     r"\b(?:them|those|these)\b|"
     # "How does that compare with ...?", "Did the council follow through afterwards?"

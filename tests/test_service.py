@@ -229,6 +229,8 @@ def test_afterwards_reads_the_meetings_after_and_a_pronoun_carries_the_topic(ass
     assert answer.answered and {c.meeting_date for c in answer.citations} == {"2023-03-20"}
     assert assistant.resolve("And what did the next report say about them?", [first])[1].date_from == "2022-04-01"
     assert "priorities" in assistant.resolve("Did the board look at it as well?", [first])[0]
+    # "Who else ...?" points back at what was just answered, however many words it has.
+    assert "priorities" in assistant.resolve("Who else was up for it in that category of the awards that year?", [first])[0]
     # "How does that compare ...?" is about what was just asked, under its filters.
     standalone, filters = assistant.resolve("How does that compare with Manchester?", [first])
     assert "priorities" in standalone and filters.date_from == "2022-03-01"
