@@ -78,6 +78,10 @@ SINCE_YEAR = re.compile(r"\b(?:(?:since|after)\s+(?:the\s+)?|from\s+)((?:19|20)\
 BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
 # "by the end of 2024/25", "the outturn for 2024/25": what the year came to is reported after it.
+# "The council tax increase recommended for 2024/25", "the fee rates for 2025/26": a year's budget, fees
+# and rates are set in the months before it starts.
+SET_FOR_YEAR = re.compile(r"\b(?:budget|council tax|precept|fees?|charges?|rates?|increase|rise|uplift)\b[\w ,'’-]{0,60}?\bfor\s+(?:the\s+)?(?:financial\s+year\s+)?$", re.I)
+SETTING_MONTHS = 6
 YEAR_END = re.compile(r"\b(?:(?:the\s+)?end|close|outturn)\s+(?:of|for)\s+(?:the\s+)?(?:financial\s+year\s+)?$", re.I)
 DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before", "after", "recent")
 """Labels of the date filters (one question sets at most one)."""
@@ -163,7 +167,8 @@ def _date_filter(question: str) -> tuple[str, str, tuple[str, str] | None]:
         start = int(match.group(1))
         if (start + 1) % 100 == int(match.group(2)):
             reports = bool(REPORT_ON_YEAR.match(question[match.end() :]) or YEAR_END.search(question[: match.start()]))
-            return f"{start}-04-01", _year_end(start, reports), ("financial_year", f"{start}/{match.group(2)}")
+            opens = f"{start - 1}-{4 + 12 - SETTING_MONTHS:02d}-01" if SET_FOR_YEAR.search(question[: match.start()]) else f"{start}-04-01"
+            return opens, _year_end(start, reports), ("financial_year", f"{start}/{match.group(2)}")
     if match := _meeting_date(FULL_DATE, question):
         month = MONTHS[match.group(2).lower()]
         iso = f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"

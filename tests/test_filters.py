@@ -37,6 +37,8 @@ OSMB = "Overview and Scrutiny Management Board"
         ("What changed between 2019 and 2022?", {"date_from": "2019-01-01", "date_to": "2022-12-31"}),
         ("Trace the anchor network in each year's priorities, 2022 through to 2025.", {"date_from": "2022-01-01", "date_to": "2025-12-31"}),
         ("Social value in 2022-23", {"date_from": "2022-04-01", "date_to": "2023-03-31"}),
+        # A year's budget and fees are set in the months before it starts.
+        ("What council tax increase was recommended for 2024/25?", {"date_from": "2023-10-01", "date_to": "2025-03-31"}),
         ("What did the overview and scrutiny management board ask for?", {"committee": [OSMB]}),
         ("What did the Scrutiny Board say?", {"committee": [OSMB]}),
         ("What did Cabinet decide in March 2022?", {"committee": ["Cabinet"], "date_from": "2022-03-01", "date_to": "2022-03-31"}),
