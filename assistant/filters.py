@@ -77,11 +77,11 @@ APPROVAL = re.compile(r"\b(?:approved?|signed|confirmed|agreed)\b", re.I)
 SINCE_YEAR = re.compile(r"\b(?:(?:since|after)\s+(?:the\s+)?|from\s+)((?:19|20)\d\d)\b", re.I)
 BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
-# "by the end of 2024/25", "the outturn for 2024/25": what the year came to is reported after it.
 # "The council tax increase recommended for 2024/25", "the fee rates for 2025/26": a year's budget, fees
 # and rates are set in the months before it starts.
 SET_FOR_YEAR = re.compile(r"\b(?:budget|council tax|precept|fees?|charges?|rates?|increase|rise|uplift)\b[\w ,'’-]{0,60}?\bfor\s+(?:the\s+)?(?:financial\s+year\s+)?$", re.I)
 SETTING_MONTHS = 6
+# "by the end of 2024/25", "the outturn for 2024/25": what the year came to is reported after it.
 YEAR_END = re.compile(r"\b(?:(?:the\s+)?end|close|outturn)\s+(?:of|for)\s+(?:the\s+)?(?:financial\s+year\s+)?$", re.I)
 DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before", "after", "recent")
 """Labels of the date filters (one question sets at most one)."""
