@@ -357,11 +357,13 @@ CONTENT_DATE = re.compile(
 )
 
 
-# "The award the council won in June 2023": the date of something that happened outside a meeting.
+# "The award the council won in June 2023", "pay went up in 2023": the date of something that happened
+# outside a meeting.
 # Papers report it afterwards, so the date bounds the papers to read from below only.
 EVENT_DATE = re.compile(
     r"\b(?:won|win|picked up|pick up|received|receive|launched|launch|held|hosted|opened|gained|awarded|accredited|"
-    r"became|become|started|start|began|begin|got|get|gained|gain|earned|earn|saw|see)\b(?:\s+[\w'’-]+){0,8}?\s+(?:in|on|during|over|at)\s+(?:the\s+)?"
+    r"became|become|started|start|began|begin|got|get|gained|gain|earned|earn|saw|see|"
+    r"(?:go|goes|went|gone) up|rose|rise|risen|increased|fell|dropped|doubled)\b(?:\s+[\w'’-]+){0,8}?\s+(?:in|on|during|over|at)\s+(?:the\s+)?"
     r"(?:(?:spring|summer|autumn|winter|early|late|middle|mid|end|start|beginning)\s+(?:of\s+)?)?$",
     re.I,
 )

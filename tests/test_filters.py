@@ -160,6 +160,8 @@ def test_a_date_describing_the_subject_can_be_set_aside(question, describes_subj
         ("What was launched in May 2022?", "2022-05-01"),
         ("When the toolkit started in 2022, who was it for?", "2022-01-01"),
         ("How big a pay rise did the lowest paid workers get in 2023?", "2023-01-01"),
+        ("By how much did the lowest paid workers' pay go up in 2023?", "2023-01-01"),
+        ("How far did local spend rise in 2022?", "2022-01-01"),
         # The date of a meeting or of a decision stays a window of meetings.
         ("What was reported to Cabinet in March 2024 about the award it won?", None),
         ("What did we commit to in 2022?", None),
