@@ -77,6 +77,8 @@ APPROVAL = re.compile(r"\b(?:approved?|signed|confirmed|agreed)\b", re.I)
 SINCE_YEAR = re.compile(r"\b(?:(?:since|after)\s+(?:the\s+)?|from\s+)((?:19|20)\d\d)\b", re.I)
 BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
+# "The 2024-2027 policy": a period of several years, named by its first.
+PERIOD = re.compile(r"(?<![\d/-])((?:19|20)\d\d)\s*[-–]\s*(?:19|20)?\d\d\b(?![/-])")
 # "The council tax increase recommended for 2024/25", "the fee rates for 2025/26": a year's budget, fees
 # and rates are set in the months before it starts.
 SET_FOR_YEAR = re.compile(r"\b(?:budget|council tax|precept|fees?|charges?|rates?|increase|rise|uplift)\b[\w ,'’-]{0,60}?\bfor\s+(?:the\s+)?(?:financial\s+year\s+)?$", re.I)
@@ -160,7 +162,7 @@ def _meeting_date(pattern: re.Pattern, question: str) -> re.Match | None:
 
 def _date_filter(question: str) -> tuple[str, str, tuple[str, str] | None]:
     """(date_from, date_to, (facet, what was said)) for the first date expression found."""
-    if match := YEAR_RANGE.search(question):
+    if (match := YEAR_RANGE.search(question)) and not NAMED_YEAR.search(question[: match.start()]):
         a, b = sorted((int(match.group(1) or match.group(2)), int(match.group(3))))
         return f"{a}-01-01", f"{b}-12-31", ("years", match.group(0))
     if match := FINANCIAL_YEAR.search(question):
@@ -184,8 +186,14 @@ def _date_filter(question: str) -> tuple[str, str, tuple[str, str] | None]:
         return f"{match.group(1)}-01-01", "", ("since", match.group(0))
     if match := BEFORE_YEAR.search(question):
         return "", f"{int(match.group(1)) - 1}-12-31", ("before", match.group(0))
-    if match := next((m for m in YEAR.finditer(question) if not (PERIOD_END.search(question[: m.start()]) or NAMED_YEAR.search(question[: m.start()]))), None):
-        return f"{match.group(1)}-01-01", f"{match.group(1)}-12-31", ("year", match.group(1))
+    years = [m for m in YEAR.finditer(question) if not (PERIOD_END.search(question[: m.start()]) or NAMED_YEAR.search(question[: m.start()]))]
+    if years:
+        # "What did the 2024-2027 policy keep from the original 2019 one?": the papers of both years and between.
+        named = {int(m.group(1)) for m in years} | {int(m.group(1)) for m in PERIOD.finditer(question)}
+        if len(named) > 1:
+            first, last = min(named), max(named)
+            return f"{first}-01-01", f"{last}-12-31", ("years", f"{first} to {last}")
+        return f"{years[0].group(1)}-01-01", f"{years[0].group(1)}-12-31", ("year", years[0].group(1))
     return "", "", None
 
 

@@ -35,6 +35,10 @@ OSMB = "Overview and Scrutiny Management Board"
         ("How have commitments grown from the 2023 annual report through to 2025?", {"date_from": "2023-01-01", "date_to": "2025-12-31"}),
         ("How has the total grown between the 2023 annual report and the 2025 one?", {"date_from": "2023-01-01", "date_to": "2025-12-31"}),
         ("What changed between 2019 and 2022?", {"date_from": "2019-01-01", "date_to": "2022-12-31"}),
+        # Two years named apart: the papers of both and between; a period counts by its first year.
+        ("What did the 2024-2027 policy keep from the original 2019 one?", {"date_from": "2019-01-01", "date_to": "2024-12-31"}),
+        ("What did the 2022 report keep from the 2019 policy?", {"date_from": "2019-01-01", "date_to": "2022-12-31"}),
+        ("How does the Procurement Act 2023 and the 2024 report affect us?", {"date_from": "2024-01-01", "date_to": "2024-12-31"}),
         ("Trace the anchor network in each year's priorities, 2022 through to 2025.", {"date_from": "2022-01-01", "date_to": "2025-12-31"}),
         ("Social value in 2022-23", {"date_from": "2022-04-01", "date_to": "2023-03-31"}),
         # A year's budget and fees are set in the months before it starts.
