@@ -690,8 +690,9 @@ class Composer:
         }
         # A meeting none of whose hits names the question's distinctive subject ("employee ownership")
         # took the topic's papers, not this subject.
-        # Only terms the best hits hold: a rare word of the question's phrasing ("side") names no subject.
-        found = {t for h in hits[:3] for t in tokens(f"{h.chunk.title} {h.chunk.text}")}
+        # Only terms the best hit holds: a rare word of the question's phrasing ("side", or one that only a
+        # lesser hit happens to use) names no subject.
+        found = {t for h in hits[:1] for t in tokens(f"{h.chunk.title} {h.chunk.text}")}
         anchors = frozenset(t for t in self.distinctive_terms(question, filters) if self.idf(t) >= RARE_IDF and t in found)
         if anchors:
             named = {meeting_key(h.chunk) for h in hits if anchors & set(tokens(f"{h.chunk.title} {h.chunk.text}"))}
