@@ -393,13 +393,19 @@ def test_another_meeting_joins_an_answer_only_with_a_distinctive_term_of_the_que
     assert {c.meeting_date for c in answer.citations} == {"2019-10-21", "2019-10-16", "2023-03-20"}
 
 
+def _ranked(text: str, question: str, mode: str = "answer") -> list[Evidence]:
+    """The sentences of one chunk, scored for a question, best first (every term weighted alike)."""
+    chunk = _chunk(text)
+    return Composer(lambda pid: [chunk.text], lambda term: 1.0).evidence(question, [Hit(chunk=chunk, score=1.0)], mode)
+
+
 def test_a_draft_prefers_the_sentences_that_carry_the_reports_figures():
-    chunk = _chunk(
+    ranked = _ranked(
         "The annual report showed how council contracts secure social value for residents. "
-        "The annual report showed that commitments rose to £27.8m."
+        "The annual report showed that commitments rose to £27.8m.",
+        "Draft a paragraph on what the annual report showed",
+        "draft",
     )
-    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
-    ranked = composer.evidence("Draft a paragraph on what the annual report showed", [Hit(chunk=chunk, score=1.0)], "draft")
     assert "£27.8m" in ranked[0].text
 
 
@@ -471,12 +477,11 @@ def test_who_wrote_a_report_is_answered_by_the_lines_naming_its_author_only():
 
 
 def test_asked_for_an_example_the_sentence_giving_one_ranks_first():
-    chunk = _chunk(
+    ranked = _ranked(
         "Suppliers will be invited to show examples of how their commitments are tracked at the celebration event. "
-        "If, for example, a supplier commits to 10 hires, each hire is tracked as evidence against the commitment."
+        "If, for example, a supplier commits to 10 hires, each hire is tracked as evidence against the commitment.",
+        "Can you give an example of how a supplier's commitment is tracked?",
     )
-    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
-    ranked = composer.evidence("Can you give an example of how a supplier's commitment is tracked?", [Hit(chunk=chunk, score=1.0)], "answer")
     assert "10 hires" in ranked[0].text
 
 
