@@ -71,7 +71,7 @@ QUANTITY = re.compile(
 # The kind of amount a question names, and how a sentence states one of that kind.
 AMOUNT_KINDS = (
     (re.compile(r"\brates?\b|\bhourly\b|\bper hour\b", re.I), re.compile(r"\brates?\b|\bper hour\b|\ban hour\b|\bhourly\b|%|\bper cent\b", re.I)),
-    (re.compile(r"\bpercentage\b|\bper ?cent\b|\bwhat (?:share|proportion)\b", re.I), re.compile(r"%|\bper ?cent\b|\b(?:half|third|quarter|fifth|tenth)\b", re.I)),
+    (re.compile(rf"\bpercentage\b|\bper ?cent\b|{ASKS_SHARE.pattern}", re.I), re.compile(r"%|\bper ?cent\b|\b(?:half|third|quarter|fifth|tenth)\b", re.I)),
 )
 ASKS_MONEY = re.compile(r"£|\b(?:cost|costs|price|fee|fees|pounds?|proxy value|budget)\b", re.I)
 MONEY_FIGURE = re.compile(r"£\s?\d|\b\d+(?:[.,]\d+)*\s?(?:pounds|million|bn|m)\b", re.I)
