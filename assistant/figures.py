@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
+from .amounts import read_amounts
 from .text import squash
 
 SERIES: tuple[tuple[str, re.Pattern], ...] = (
@@ -25,7 +26,6 @@ SERIES: tuple[tuple[str, re.Pattern], ...] = (
     ("Local spend", re.compile(r"\blocal(?:ly)?[- ](?:spend|economy)\b|\bspend(?:ing)? (?:with|in) (?:local|rotherham|the borough|borough)", re.I)),
     ("Commitments secured", re.compile(r"\bcommit(?:ments?|ted)\b|\bsecured\b|\bpledged\b", re.I)),
 )
-AMOUNT = re.compile(r"£\s?(\d{1,4}(?:,\d{3})*(?:\.\d+)?)\s?(million|m\b|bn\b|billion|k\b)?", re.I)
 # "not £113m", "rather than £113m": an amount the sentence says is wrong.
 NEGATED = re.compile(r"\b(?:not|rather than|instead of)\s+(?:more than\s+|over\s+)?$", re.I)
 # A clause ends at ";", at ", and"/" and", or at "while": each series keyword owns the amounts of its clause.
@@ -51,19 +51,6 @@ class FigurePoint:
     paper_id: str
 
 
-def millions(number: str, unit: str | None) -> float:
-    """£ amount as written -> £ million ("27.8", "m" -> 27.8; "105,000,000", None -> 105.0)."""
-    value = float(number.replace(",", ""))
-    unit = (unit or "").lower()
-    if unit in ("bn", "billion"):
-        return value * 1000
-    if unit in ("m", "million"):
-        return value
-    if unit == "k":
-        return value / 1000
-    return value / 1_000_000
-
-
 def _clause_points(sentence: str) -> tuple[list[tuple[str, float]], set[float]]:
     """(series, £m) stated in a sentence, and the amounts it says are wrong ("£13m, not £113m").
 
@@ -75,9 +62,9 @@ def _clause_points(sentence: str) -> tuple[list[tuple[str, float]], set[float]]:
     for clause in CLAUSE.split(sentence):
         keywords = [(m.start(), m.end(), series) for series, pattern in SERIES for m in pattern.finditer(clause)]
         last: dict[str, float] = {}
-        for amount in AMOUNT.finditer(clause):
-            value = millions(amount.group(1), amount.group(2))
-            if NEGATED.search(clause[: amount.start()]):
+        for amount in read_amounts(clause):
+            value = amount.millions
+            if NEGATED.search(clause[: amount.start]):
                 rejected.add(round(value, 3))
                 continue
             if value < MIN_MILLIONS or not keywords:
@@ -85,7 +72,7 @@ def _clause_points(sentence: str) -> tuple[list[tuple[str, float]], set[float]]:
             # Distance to each keyword; one that follows the amount counts half as close again.
             nearest = min(
                 keywords,
-                key=lambda k: amount.start() - k[1] if k[1] <= amount.start() else 1.5 * (k[0] - amount.end()),
+                key=lambda k: amount.start - k[1] if k[1] <= amount.start else 1.5 * (k[0] - amount.end),
             )
             last[nearest[2]] = value
         found += list(last.items())

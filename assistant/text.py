@@ -9,7 +9,12 @@ import Stemmer
 
 from ingest.cleaning import squash  # noqa: F401  (one definition of the quote-check form)
 
-TOKEN = re.compile(r"£?\d+(?:[.,]\d+)*(?:m|bn|k|%)?|[a-z][a-z'’-]*[a-z]|[a-z]", re.I)
+from .amounts import money_token
+
+TOKENIZER_VERSION = "2"
+"""Changes whenever tokens() would cut any text differently: a keyword index saved with another version is rebuilt."""
+
+TOKEN = re.compile(r"£?\d+(?:[.,]\d+)*(?:mn|m|bn|k|%)?(?![a-z])|£?\d+(?:[.,]\d+)*|[a-z][a-z'’-]*[a-z]|[a-z]", re.I)
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below between
     both but by can could did do does doing down during each few for from further had has have having he her here
@@ -44,12 +49,6 @@ IRREGULAR = {
 }
 
 
-# "£100k", "£100,000" and "£100 thousand" are one amount; so are "£3.1m" and "£3.1 million".
-MONEY = re.compile(r"£(\d+(?:[.,]\d+)*)(k|m|bn)?$|(\d+(?:[.,]\d+)*)(k)$")
-"""A sum of money: with its pound sign, or a bare thousands figure ("a 100k contract")."""
-SCALE = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000}
-
-
 # "A fifth of the score" is "20%" of it; "three quarters" is "75%".
 FRACTION = re.compile(r"\b(a|one|two|three)[\s-]+(half|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths)\b", re.I)
 SHARE = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
@@ -73,12 +72,11 @@ def tokens(text: str) -> list[str]:
             continue
         if not word or word in STOPWORDS:
             continue
-        if money := MONEY.match(word):
-            amount, unit = (money.group(1), money.group(2)) if money.group(1) else (money.group(3), money.group(4))
-            spelt_scale = not unit and i + 1 < len(words) and words[i + 1] in ("thousand", "million", "billion")
-            scale = unit or (words[i + 1] if spelt_scale else "")
-            pounds = float(amount.replace(",", "")) * SCALE.get(scale, 1)
-            out.append("£" + f"{pounds:.2f}".rstrip("0").rstrip("."))
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word[0] in "£0123456789" and (money := money_token(word, following)):
+            # "£3.1m", "£3.1 million" and "3.1m" are one token; "0.0.10" is no amount and stays as written.
+            spelt_scale = following in ("thousand", "million", "billion") and not word[-1:].isalpha()
+            out.append(money)
             continue
         out.append(stem(word) if word[0].isalpha() else word.replace(",", ""))
     return out

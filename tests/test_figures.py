@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.figures import _clause_points, figure_points, millions
+from assistant.figures import _clause_points, figure_points
 from ingest.records import Chunk
 
 
@@ -11,13 +11,6 @@ def _chunk(text: str, date: str, committee: str = "Cabinet", ordinal: int = 0) -
         chunk_id=f"p{date}:{ordinal:05d}", paper_id=f"p{date}", source=f"corpus/{date}.pdf", council="C", committee=committee,
         meeting_date=date, item="1", title="Social Value Annual Report", doc_type="report", page_start=1, page_end=1, text=text,
     )
-
-
-def test_amounts_in_the_forms_papers_write_them():
-    assert millions("27.8", "m") == 27.8
-    assert millions("12.3", "million") == 12.3
-    assert millions("105,000,000", None) == 105.0
-    assert millions("1.2", "bn") == 1200.0
 
 
 def test_each_amount_goes_to_its_nearest_series_and_the_last_amount_wins():
