@@ -1,4 +1,4 @@
-"""`python -m ingest`: build (sync) the index, inspect one PDF, list what is indexed."""
+"""`python -m ingest`: build (sync) the index, inspect one PDF, list what is indexed, fetch a ModernGov site."""
 
 from __future__ import annotations
 
@@ -99,3 +99,59 @@ def list_papers(as_json: bool) -> None:
             )
     if not as_json:
         click.echo(f"{len(summaries)} papers")
+
+
+@main.command()
+@click.argument("url")
+@click.option("--committee", "committees", multiple=True, help="A committee to fetch (repeat for more); all by default.")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First meeting date, YYYY-MM-DD.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last meeting date, YYYY-MM-DD.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write to (default uploads/<site host>).")
+@click.option("--council", default="", help="The council's name for meeting.json (default: read from the site's pages).")
+@click.option("--build", "then_build", is_flag=True, help="Run `ingest build OUT` after fetching.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (no progress bar).")
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests (default 1, COUNCIL_FETCH_DELAY).")
+def fetch(url: str, committees: tuple[str, ...], date_from, date_to, out: Path | None, council: str,
+          then_build: bool, as_json: bool, delay: float | None) -> None:
+    """Fetch the public papers of a ModernGov site (its root or an issue page) into OUT/<committee>/<date>/."""
+    from urllib.parse import urlsplit
+
+    from .fetch import FetchError, FetchSettings, fetch_site
+
+    settings = FetchSettings()
+    if delay is not None:
+        settings = settings.model_copy(update={"delay": delay})
+    out = out or Path("uploads") / (urlsplit(url).hostname or "moderngov")
+    update, close = _progress_bar(not as_json and sys.stderr.isatty())
+    try:
+        report = fetch_site(
+            url, out, settings=settings, committees=committees, council=council, progress=update,
+            date_from=date_from.date() if date_from else None, date_to=date_to.date() if date_to else None,
+        )
+    except FetchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        close()
+    summary = report.to_json()
+    built = None
+    if then_build:
+        from .pipeline import ingest_corpus
+        from .store import Store
+
+        index = Settings()
+        built = ingest_corpus(out, settings=index, store=Store.from_settings(index))
+        summary["build"] = built.to_json()
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        click.echo(
+            f"{report.meetings} meetings, {report.documents} documents from {url} into {out}: "
+            f"{report.downloaded} downloaded, {report.unchanged} unchanged, {len(report.failed)} failed."
+        )
+        for failure in report.failed:
+            click.echo(f"  FAILED {failure['url']}: {failure['error']}", err=True)
+        if built is not None:
+            click.echo(f"Ingested {built.papers} papers ({built.chunks} chunks); {built.skipped_unchanged} unchanged, "
+                       f"{built.replaced} replaced, {built.removed} removed, {len(built.failed)} failed.")
+    if report.failed or (built is not None and built.failed):
+        sys.exit(1)
