@@ -3,8 +3,9 @@ grouped by meeting in date order, each checked verbatim against its page before 
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -13,6 +14,8 @@ from ingest.records import Chunk
 
 from .records import Answer, Citation, Event, Filters, Hit
 from .text import long_date, squash, tokens
+
+log = logging.getLogger(__name__)
 
 # A figure: money, a share, a count ("1,302 jobs", "665 apprenticeships"); not a year, not the 19 of
 # "Covid-19", not the number of an item, paragraph or option, nor a day of the month (REFERENCE
@@ -284,70 +287,73 @@ class Composer:
         top_dense = max((h.dense for h in hits), default=0.0)
         out: list[Evidence] = []
         for rank, hit in enumerate(hits):
-            chunk = hit.chunk
-            title_terms = set(tokens(chunk.title))
-            listing = False
-            for start, end in sentence_spans(chunk.text):
-                text = squash(chunk.text[start:end])
-                words = len(text.split())
-                if LISTING_HEADING.search(chunk.text[start:end]) or (listing and not PARAGRAPH_NUMBER.match(text)):
-                    listing = True  # "Background documents" and the documents it lists, up to "1. Introduction"
-                    continue
-                bare = PARAGRAPH_NUMBER.sub("", text, count=1)
-                if mode == "draft" and not PROSE.match(bare) and not (wants_decision and RESOLUTION.search(bare)):
-                    continue  # a draft is prose; about "the decisions taken", the resolutions too, as minuted
-                # Cover-block lines ("Meeting date: ...") are metadata; the one naming a person answers "who" and nothing else.
-                person = wants_who and bool(PERSON_LINE.match(text))
-                if COVER_LINE.match(text) and (words < 12 or len(COVER_LABEL.findall(text)) > 1) and not person:
-                    continue
-                if (words < 5 and not person) or len(text) > 600 or LISTING.search(text) or (HEADING.match(text) and not has_figure(text)):
-                    continue
-                sentence_terms = frozenset(tokens(text))
-                lexical = sum(w for t, w in weight.items() if t in sentence_terms) / total
-                context = sum(w for t, w in weight.items() if t in title_terms and t not in sentence_terms) / total
-                # The chunk's standing: its rank, or its closeness in meaning when that says more (the
-                # chunks of one paper rank in a row but are all about as close).
-                prior = max(1 / (1 + 0.25 * rank), (hit.dense / top_dense) ** 4 if top_dense > 0 else 0.0)
-                score = 0.55 * lexical + 0.1 * context + 0.35 * prior
-                if wants_figure and has_figure(text):
-                    score += 0.25
-                if wants_when and DATE_WORDS.search(text):
-                    score += 0.15
-                if wants_who and PEOPLE.search(text):
-                    score += 0.15
-                if wants_author and AUTHOR_LINE.match(text):
-                    score += 0.5
-                if wants_chair and CHAIR_LINE.search(text):
-                    score += 0.5
-                if wants_example and GIVES_EXAMPLE.search(text):
-                    score += 0.2
-                if wants_decision and mode == "answer" and RESOLUTION.search(text):
-                    score += 0.2
-                if mode == "commitments":
-                    if OPTION.search(text):
+            try:
+                chunk = hit.chunk
+                title_terms = set(tokens(chunk.title))
+                listing = False
+                for start, end in sentence_spans(chunk.text):
+                    text = squash(chunk.text[start:end])
+                    words = len(text.split())
+                    if LISTING_HEADING.search(chunk.text[start:end]) or (listing and not PARAGRAPH_NUMBER.match(text)):
+                        listing = True  # "Background documents" and the documents it lists, up to "1. Introduction"
                         continue
-                    score += 0.35 if RESOLUTION.search(text) else 0.1 if DECISION.search(text) else 0.0
-                    # An options appraisal lists what Cabinet could do, not what it committed to.
-                    score -= 0.4 if HEDGE.search(text) else 0.0
-                elif mode == "timeline":
-                    score += 0.35 if RESOLUTION.search(text) else 0.15 if DECISION.search(text) else 0.0
-                    # A timeline line has room for one sentence: one that only opens a list says nothing.
-                    score -= 0.3 if text.endswith(":") or LIST_ENTRY.match(text) else 0.0
-                if mode in ("timeline", "draft") and has_figure(text):
-                    score += 0.1
-                if mode == "draft" and chunk.doc_type in ("report", "appendix"):
-                    score += 0.1
-                if mode == "draft" and DANGLING.match(bare):
-                    # Lifted into a new paragraph, "It covers the year ..." or "This report asks ..." has lost what it points at.
-                    score -= 0.2
-                mentioned = {int(y) for y in YEAR_MENTION.findall(text)}
-                if wanted and mentioned and not any(wanted[0] <= y <= wanted[1] for y in mentioned):
-                    score -= 0.3
-                if PROCEDURAL.search(chunk.title) and not wants_chair:
-                    score -= 0.3
-                if mode == "timeline" and _looks_back(text, chunk.meeting_date):
-                    score -= 0.35
-                out.append(Evidence(text, chunk, chunk.page_at(start), score, rank, sentence_terms, start))
+                    bare = PARAGRAPH_NUMBER.sub("", text, count=1)
+                    if mode == "draft" and not PROSE.match(bare) and not (wants_decision and RESOLUTION.search(bare)):
+                        continue  # a draft is prose; about "the decisions taken", the resolutions too, as minuted
+                    # Cover-block lines ("Meeting date: ...") are metadata; the one naming a person answers "who" and nothing else.
+                    person = wants_who and bool(PERSON_LINE.match(text))
+                    if COVER_LINE.match(text) and (words < 12 or len(COVER_LABEL.findall(text)) > 1) and not person:
+                        continue
+                    if (words < 5 and not person) or len(text) > 600 or LISTING.search(text) or (HEADING.match(text) and not has_figure(text)):
+                        continue
+                    sentence_terms = frozenset(tokens(text))
+                    lexical = sum(w for t, w in weight.items() if t in sentence_terms) / total
+                    context = sum(w for t, w in weight.items() if t in title_terms and t not in sentence_terms) / total
+                    # The chunk's standing: its rank, or its closeness in meaning when that says more (the
+                    # chunks of one paper rank in a row but are all about as close).
+                    prior = max(1 / (1 + 0.25 * rank), (hit.dense / top_dense) ** 4 if top_dense > 0 else 0.0)
+                    score = 0.55 * lexical + 0.1 * context + 0.35 * prior
+                    if wants_figure and has_figure(text):
+                        score += 0.25
+                    if wants_when and DATE_WORDS.search(text):
+                        score += 0.15
+                    if wants_who and PEOPLE.search(text):
+                        score += 0.15
+                    if wants_author and AUTHOR_LINE.match(text):
+                        score += 0.5
+                    if wants_chair and CHAIR_LINE.search(text):
+                        score += 0.5
+                    if wants_example and GIVES_EXAMPLE.search(text):
+                        score += 0.2
+                    if wants_decision and mode == "answer" and RESOLUTION.search(text):
+                        score += 0.2
+                    if mode == "commitments":
+                        if OPTION.search(text):
+                            continue
+                        score += 0.35 if RESOLUTION.search(text) else 0.1 if DECISION.search(text) else 0.0
+                        # An options appraisal lists what Cabinet could do, not what it committed to.
+                        score -= 0.4 if HEDGE.search(text) else 0.0
+                    elif mode == "timeline":
+                        score += 0.35 if RESOLUTION.search(text) else 0.15 if DECISION.search(text) else 0.0
+                        # A timeline line has room for one sentence: one that only opens a list says nothing.
+                        score -= 0.3 if text.endswith(":") or LIST_ENTRY.match(text) else 0.0
+                    if mode in ("timeline", "draft") and has_figure(text):
+                        score += 0.1
+                    if mode == "draft" and chunk.doc_type in ("report", "appendix"):
+                        score += 0.1
+                    if mode == "draft" and DANGLING.match(bare):
+                        # Lifted into a new paragraph, "It covers the year ..." or "This report asks ..." has lost what it points at.
+                        score -= 0.2
+                    mentioned = {int(y) for y in YEAR_MENTION.findall(text)}
+                    if wanted and mentioned and not any(wanted[0] <= y <= wanted[1] for y in mentioned):
+                        score -= 0.3
+                    if PROCEDURAL.search(chunk.title) and not wants_chair:
+                        score -= 0.3
+                    if mode == "timeline" and _looks_back(text, chunk.meeting_date):
+                        score -= 0.35
+                    out.append(Evidence(text, chunk, chunk.page_at(start), score, rank, sentence_terms, start))
+            except Exception:  # noqa: BLE001 - one chunk's odd text must not cost the whole answer
+                log.exception("sentences of chunk %s skipped", hit.chunk.chunk_id)
         out.sort(key=lambda e: -e.score)
         return out
 

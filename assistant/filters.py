@@ -112,18 +112,34 @@ class Catalogue:
     """The council most of the papers are from: "we" and "our" in a question mean it."""
 
 
+# Words of a council's name that say what kind of body it is, not which: "the council" is every council.
+BODY_WORDS = frozenset(
+    "the of and a city county borough district parish town community metropolitan royal council councils combined "
+    "authority mayoral west east north south greater".split()
+)
+
+
+def council_word(council: str) -> str:
+    """The word of a council's name a question calls it by ("Rotherham" of "Rotherham Metropolitan Borough Council"), or "".
+
+    A name with no such word ("The Council", a fragment a paper put where a name should be) can only be named in full.
+    """
+    return next((w for w in re.findall(r"[A-Za-z][\w'’-]*", council) if w.lower() not in BODY_WORDS and len(w) > 2), "")
+
+
 def _council_filter(question: str, catalogue: Catalogue) -> tuple[tuple[str, ...], str]:
     lowered = question.lower()
     named = [
         council
         for council in catalogue.councils
-        if council.lower() in lowered or re.search(rf"\b{re.escape(council.split(' ')[0].lower())}\b", lowered)
+        # A name with no word of its own ("The", a fragment a paper put in its place) names no council.
+        if (word := council_word(council)) and re.search(rf"\b(?:{re.escape(council.lower())}|{re.escape(word.lower())})\b", lowered)
     ]
     if named:  # "How does Manchester's weighting compare with Rotherham's?" asks about both
-        return tuple(named), " and ".join(c.split(" ")[0] for c in named)
+        return tuple(named), " and ".join(council_word(c) or c for c in named)
     if catalogue.home and OURS.search(question) and not PLACE.search(question):
         # "What did we commit to?": a councillor means their own council, the one the index is about.
-        return (catalogue.home,), catalogue.home.split(" ")[0]
+        return (catalogue.home,), council_word(catalogue.home) or catalogue.home
     for match in PLACE.finditer(question):
         place = match.group(1)
         after = question[match.end() :]

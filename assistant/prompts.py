@@ -5,6 +5,7 @@ NO_MATCH = "No papers in the index match {what}, so there is nothing to cite."
 CONTENT_DATE_NOTE = "No papers from {what} are in the index; this answer draws on later papers that refer back to it."
 SPELLING_NOTE = "Read {changes}."
 EMPTY_INDEX = "The index holds no papers yet. Add PDFs to the corpus folder and run `make index`."
+UNSEARCHED_NOTE = "{count} paper{s} with no known meeting date or committee could not be filtered and were not searched."
 ERROR = "Something went wrong while answering; please try again or rephrase the question."
 
 SYSTEM_PROMPT = """You answer questions about a council's committee papers for councillors, officers and researchers.

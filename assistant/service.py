@@ -18,10 +18,10 @@ from ingest.records import Chunk, PaperSummary
 from .compose import ASKS_AUTHOR, ASKS_CHAIR, Composer
 from .figures import FigurePoint, figure_points
 from .filters import (
-    AFTERWARDS, DATE_FACETS, LAST_N, Catalogue, after_dates, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
+    AFTERWARDS, DATE_FACETS, LAST_N, Catalogue, after_dates, council_word, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
     parse_filters, recent, relative_shift, report_window, shift_years, span, strip_dates,
 )
-from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, NO_MATCH, REFUSAL, SPELLING_NOTE
+from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, NO_MATCH, REFUSAL, SPELLING_NOTE, UNSEARCHED_NOTE
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever
 from .settings import Settings
@@ -294,6 +294,18 @@ class Assistant:
         filters = filters if filters is not None else parse_filters(query, self.catalogue())
         return self.retriever.search(query, filters, k=k or self.settings.top_k, method=method or self.settings.retriever).hits
 
+    def unsearched(self, filters: Filters) -> str:
+        """The note saying how many papers a filter could not judge (no known date or committee), else "".
+
+        A question naming a year searches the papers known to be of that year; a paper whose meeting
+        ingest could not tell is not silently dropped from the reader's view of what was searched.
+        """
+        unknown = [
+            p for p in self.papers()
+            if ((filters.date_from or filters.date_to) and not p.meeting_date) or (filters.committees and not p.committee)
+        ]
+        return UNSEARCHED_NOTE.format(count=len(unknown), s="" if len(unknown) == 1 else "s") if unknown else ""
+
     def unmatched(self, filters: Filters) -> str:
         """The fail-closed message when no paper passes the filters, else ""."""
         if filters.empty:
@@ -311,7 +323,19 @@ class Assistant:
         history: Sequence[str] = (),
         method: str | None = None,
     ) -> Answer:
-        """Answer one question: a cited answer, a fail-closed notice or the refusal."""
+        """Answer one question: a cited answer, a fail-closed notice, the refusal, or the error sentence.
+
+        A question never raises: a fault in one rule for one text is logged with the question, and the
+        user is told plainly that the answer failed (the app and the CLI never show a traceback).
+        """
+        try:
+            return self._ask(question, mode=mode, filters=filters, history=history, method=method)
+        except Exception:  # noqa: BLE001 - the one place every fault of answering ends up
+            log.exception("answering %r failed", question)
+            return Answer(question=question, answered=False, answer=ERROR, mode=mode if mode in MODES else "answer")
+
+    def _ask(self, question: str, *, mode: str | None, filters: Filters | None, history: Sequence[str], method: str | None) -> Answer:
+        """ask() without its safety net."""
         started = time.perf_counter()
         question = " ".join(question.split())
         if not self.papers():
@@ -323,7 +347,7 @@ class Assistant:
         set_aside = next((said for facet, said in applied.labels if facet == SET_ASIDE), "")
         # The answer says how it read the question: a date set aside, a misspelt word (refused or not).
         spelling = SPELLING_NOTE.format(changes=", ".join(f"“{typed}” as “{meant}”" for typed, meant in corrected)) if corrected else ""
-        note = " ".join(filter(None, [CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else "", spelling]))
+        note = " ".join(filter(None, [CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else "", spelling, self.unsearched(applied)]))
         if notice:
             return Answer(question=question, answered=False, answer=notice, mode=mode, filters=applied)
         # A timeline wants every meeting on the topic, so it draws on many more chunks.
@@ -397,7 +421,7 @@ class Assistant:
         parts = []
         for council in filters.councils:
             # Each council's search is about the topic, not about the other councils' names.
-            others = [re.escape(c.split(" ")[0]) for c in filters.councils if c != council]
+            others = [re.escape(council_word(c) or c) for c in filters.councils if c != council]
             own_query = re.sub(rf"\b(?:{'|'.join(others)})(?:'s|’s)?\b", " ", query, flags=re.I)
             parts.append(self.retriever.search(own_query, replace(filters, councils=(council,)), k=k, method=method))
         hits = [hit for rank in zip_longest(*(p.hits for p in parts)) for hit in rank if hit is not None][:k]

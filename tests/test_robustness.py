@@ -1,0 +1,129 @@
+"""No text crashes a question: every function that reads text is safe on any string, and on every real page.
+
+Property-based tests (hypothesis) feed arbitrary text to the readers of questions and of papers; a
+sweep runs them over every page of ../shared/realpdfs and ../shared/realcorpus, the papers users
+actually bring ("0.0.10" in a county council's table once took every question down).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from assistant.amounts import read_amounts
+from assistant.compose import Composer
+from assistant.filters import Catalogue, council_word, parse_filters, strip_dates
+from assistant.prompts import ERROR
+from assistant.records import Filters, Hit
+from assistant.retrieve import KeywordIndex
+from assistant.service import Assistant, detect_mode
+from assistant.spelling import Speller
+from assistant.text import tokens
+from ingest.records import Chunk
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+CATALOGUE = Catalogue(
+    councils=("Kent County Council", "The", "Milburn Parish Council"),
+    committees=("Cabinet", "County Council", "Transport and Connectivity Policy Committee"),
+    vocabulary=frozenset(tokens("precept footpath budget")),
+    home="Kent County Council",
+)
+# Text like committee papers' and questions' at their oddest: figures, dates, references, brackets, dashes.
+PAPER_TEXT = st.text(
+    alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:£%()/-–'’\"\n?!&")),
+    max_size=300,
+) | st.text(max_size=200)
+DEADLINE_FREE = hypothesis_settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _chunk(text: str, ordinal: int = 0, date: str = "2025-01-30") -> Chunk:
+    return Chunk(
+        chunk_id=f"p1:{ordinal:05d}", paper_id="p1", source="p1.pdf", council="Kent County Council", committee="Cabinet",
+        meeting_date=date, item="5", title="Budget", doc_type="report", page_start=1, page_end=1, text=text,
+    )
+
+
+@given(PAPER_TEXT)
+def test_tokens_and_amounts_never_raise(text):
+    assert all(isinstance(t, str) and t for t in tokens(text))
+    read_amounts(text)
+
+
+@given(PAPER_TEXT)
+def test_reading_a_question_never_raises(question):
+    filters = parse_filters(question, CATALOGUE)
+    assert isinstance(filters, Filters)
+    assert detect_mode(question) in ("answer", "commitments", "timeline", "draft")
+    strip_dates(question)
+
+
+@pytest.mark.parametrize("question", ["What did the council borrow?", "What did we spend at the end of November 2024?", "What did KCC decide?"])
+def test_the_council_and_we_are_never_a_council_called_the(question):
+    assert "The" not in parse_filters(question, CATALOGUE).councils
+    assert council_word("The") == "" and council_word("Kent County Council") == "Kent"
+
+
+@given(PAPER_TEXT, PAPER_TEXT)
+@DEADLINE_FREE
+def test_composing_from_any_text_never_raises(question, text):
+    chunk = _chunk(text)
+    index = KeywordIndex([chunk, _chunk("The precept for 2025/26 was set at £12,500.", 1)])
+    composer = Composer(lambda pid: [text], index.idf, index.next_chunk, index.vocabulary)
+    hits = [Hit(chunk=chunk, score=1.0, dense=0.7)]
+    for mode in ("answer", "commitments", "timeline", "draft"):
+        composer.compose(question or "?", hits, mode=mode, filters=Filters())
+
+
+@given(PAPER_TEXT)
+@DEADLINE_FREE
+def test_spelling_never_raises(question):
+    index = KeywordIndex([_chunk("The parish council set the precept and discussed the footpath diversion order.", i) for i in range(3)])
+    corrected, changes = Speller(index).correct(question)
+    assert isinstance(corrected, str) and isinstance(changes, list)
+
+
+def test_a_fault_inside_answering_is_an_error_answer_not_a_traceback(settings, fake_embeddings, monkeypatch):
+    from paperfactory import make_report
+    from ingest.pipeline import ingest_corpus
+
+    make_report(Path(settings.corpus_dir) / "r.pdf", meeting_date="2025-01-30", item="5", title="Budget", paragraphs=["1.1 The budget is £10m."])
+    ingest_corpus(Path(settings.corpus_dir), settings=settings, embeddings=fake_embeddings)
+    assistant = Assistant(settings, embeddings=fake_embeddings)
+
+    def broken(*args, **kwargs):
+        raise ValueError("could not convert string to float: '0.0.10'")
+
+    monkeypatch.setattr(assistant.retriever, "search", broken)
+    answer = assistant.ask("What is the budget?")
+    assert not answer.answered and answer.answer == ERROR and not answer.citations
+
+
+def _real_pdfs() -> list[Path]:
+    return sorted(p for folder in ("realpdfs", "realcorpus") for p in (SHARED / folder).rglob("*.pdf"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _real_pdfs(), reason="../shared/realpdfs and ../shared/realcorpus are not beside the project")
+def test_every_real_page_reads_without_error():
+    """Every page of the real papers through the text readers, and its first lines as a question."""
+    from ingest.cleaning import clean_pages
+    from ingest.errors import IngestError
+    from ingest.pdf import extract_page_texts
+
+    pages = 0
+    for path in _real_pdfs():
+        try:
+            raw = extract_page_texts(path.read_bytes(), path.name, max_pages=600, ocr=False)
+        except IngestError:
+            continue  # a scan with no text layer: ingest reports it, there is no text to read
+        for page in clean_pages(raw):
+            pages += 1
+            tokens(page.text)
+            read_amounts(page.text)
+            parse_filters(page.text[:400], CATALOGUE)
+            detect_mode(page.text[:400])
+    assert pages > 1000
