@@ -265,7 +265,7 @@ class Site:
                         self._sleep(self.settings.backoff * 2 ** (attempt - 1))
                         break
                     raise Unreachable(f"could not reach {self._parts.netloc} ({exc.__class__.__name__}: {exc})") from exc
-                if response.is_redirect:
+                if response.has_redirect_location:
                     location = response.headers.get("location", "")
                     response.close()
                     current = urljoin(current, location)
