@@ -461,8 +461,16 @@ class Server(ThreadingHTTPServer):
 
     def __init__(self, port: int, site: FakeSite) -> None:
         super().__init__(("127.0.0.1", port), Handler)
+        self.site: FakeSite
         self.site = site
         site.url = f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request, client_address):
+        """A client that hangs up (a killed fetch, a refused download) is no error of the site's."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def start(port: int = 0, **options) -> tuple[Server, FakeSite]:
