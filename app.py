@@ -17,6 +17,7 @@ import re
 import tempfile
 import threading
 from dataclasses import replace
+from datetime import date
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -58,6 +59,8 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 SERIES_COLOURS = {"Commitments secured": "#1f5fa8", "Value delivered": "#e07b00", "Local spend": "#2a8a3e"}
 SERIES_COLOUR_NAMES = {"Commitments secured": "blue", "Value delivered": "orange", "Local spend": "green"}
 CHAT_LABEL = "Conversation with the council papers assistant"
+NO_MEETING = "no known meeting"
+DOCUMENT_COLUMNS = ["Council", "Committee", "Date", "Type", "Title", "Items", "Pages", "Chunks", "PDF", "Public link"]
 # Gradio names every chat log "chatbot conversation"; screen readers should hear what this one is.
 JS = """
 () => {
@@ -101,6 +104,26 @@ def paper_url(source: str, page: int | None = None) -> str:
     """Where the app serves a paper (at a page)."""
     url = f"{PAPERS_ROUTE}/{quote(source)}"
     return f"{url}#page={page}" if page else url
+
+
+def public_url(url: str, page: int | None = None) -> str:
+    """A paper's page on the council's own site (at a page), or "" when it has none; only http(s) links."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return ""
+    url = url.replace(" ", "%20").replace(")", "%29").replace("(", "%28")
+    return f"{url.split('#', 1)[0]}#page={page}" if page else url
+
+
+def citation_public_url(citation, public: dict[str, str]) -> str:
+    """The public URL of a cited paper: the citation's own (issue 16 adds it), else the index's for its source."""
+    return getattr(citation, "source_url", "") or public.get(citation.source, "")
+
+
+def meeting_cell(committee: str, meeting_date: str) -> str:
+    """The Documents tab's date: the meeting's, and "no known meeting" when the committee or the date is unknown."""
+    if committee and meeting_date:
+        return meeting_date
+    return f"{meeting_date} · {NO_MEETING}" if meeting_date else NO_MEETING
 
 
 # -- uploads --------------------------------------------------------------------------------------
@@ -152,8 +175,9 @@ def store_upload(path: Path, original_name: str, settings: Settings) -> Path:
 # -- formatting -----------------------------------------------------------------------------------
 
 
-def link_citations(answer: Answer) -> str:
-    """The answer with each [n] a link to its PDF page."""
+def link_citations(answer: Answer, public: dict[str, str] | None = None) -> str:
+    """The answer with each [n] a link to its PDF page here, followed by ↗ to the same page on the council's
+    site when the paper has a public URL."""
     by_key = {c.key: c for c in answer.citations}
 
     def link(match: re.Match) -> str:
@@ -161,12 +185,14 @@ def link_citations(answer: Answer) -> str:
         if c is None:
             return match.group(0)
         label = f"{c.committee}, {long_date(c.meeting_date)}, p. {c.page}".replace('"', "'")
-        return f'[[{c.key}]]({paper_url(c.source, c.page)} "{label}")'
+        local = f'[[{c.key}]]({paper_url(c.source, c.page)} "{label}")'
+        online = public_url(citation_public_url(c, public or {}), c.page)
+        return f'{local}[↗]({online} "on the council\'s site: {label}")' if online else local
 
     return CITE.sub(link, answer.answer)
 
 
-def source_cards(answer: Answer) -> str:
+def source_cards(answer: Answer, public: dict[str, str] | None = None) -> str:
     """The sources of an answer, one card per paper page: meeting, item, title, type, page, then each quote."""
     if not answer.citations:
         return ""
@@ -182,9 +208,14 @@ def source_cards(answer: Answer) -> str:
         c = cited[0]
         item = f" · item {c.item}" if c.item else ""
         quotes = "\n".join(f"> **[{x.key}]** {x.quote}  " for x in cited)
+        online = public_url(citation_public_url(c, public or {}), page)
+        links = f"[open the PDF at page {page}]({paper_url(source, page)})"
+        if online:
+            links += f" · [the same page on the council's site]({online})"
+        meeting = f"{c.committee} · {long_date(c.meeting_date) or 'undated'}" if c.committee or c.meeting_date else NO_MEETING
         cards.append(
-            f"**{c.committee} · {long_date(c.meeting_date) or 'undated'}{item} — {c.title}**  \n"
-            f"{c.council} · {c.doc_type} · page {page} · [open the PDF at page {page}]({paper_url(source, page)})\n\n"
+            f"**{meeting}{item} — {c.title}**  \n"
+            f"{c.council} · {c.doc_type} · page {page} · {links}\n\n"
             f"{quotes}\n"
         )
     return "\n".join(cards)
@@ -217,6 +248,12 @@ class App:
         self.settings = settings
         self.downloads = Path(tempfile.mkdtemp(prefix="council-app-"))
         self.ingest_lock = threading.Lock()
+        self.fetch_settings = None
+        """ingest.fetch.FetchSettings for fetches from the Documents tab (COUNCIL_FETCH_* when None)."""
+
+    def public_urls(self) -> dict[str, str]:
+        """Each indexed paper's public URL (from its meeting.json), by source."""
+        return {p.source: p.source_url for p in self.assistant.papers() if getattr(p, "source_url", "")}
 
     # filters --------------------------------------------------------------------------------
 
@@ -270,7 +307,8 @@ class App:
         try:
             filters = self.chosen_filters(councils, committees, year_from, year_to)
             answer = self.assistant.ask(message, mode=None if mode == AUTO else mode, filters=filters, history=history[-3:])
-            text = link_citations(answer)
+            public = self.public_urls()
+            text = link_citations(answer, public)
         except Exception:
             log.exception("answering failed")
             chat[-1] = {"role": "assistant", "content": ERROR}
@@ -283,7 +321,7 @@ class App:
             yield chat, "", gr.update(), gr.update()
         chat[-1] = {"role": "assistant", "content": text}
         download = self.markdown_file(answer) if answer.answered else None
-        yield chat, "", source_cards(answer), gr.update(value=download, visible=download is not None)
+        yield chat, "", source_cards(answer, public), gr.update(value=download, visible=download is not None)
 
     def markdown_file(self, answer: Answer) -> str:
         """The answer and its references as a Markdown file to download."""
@@ -349,18 +387,19 @@ class App:
     # documents ------------------------------------------------------------------------------
 
     def documents(self):
-        """Every paper in the index, with a link to its PDF."""
+        """Every paper in the index, with a link to its PDF here and to its page on the council's site."""
         import pandas as pd
 
         rows = [
             [
-                p.council, p.committee, p.meeting_date, p.doc_type, p.title,
+                p.council, p.committee, meeting_cell(p.committee, p.meeting_date), p.doc_type, p.title,
                 "; ".join(f"{n}. {t}" if n else t for n, t in p.items)[:300], p.pages, p.chunks,
                 f"[{Path(p.source).name}]({paper_url(p.source)})",
+                f"[council's site]({public_url(p.source_url)})" if public_url(getattr(p, "source_url", "")) else "",
             ]
             for p in self.assistant.papers()
         ]
-        return pd.DataFrame(rows, columns=["Council", "Committee", "Date", "Type", "Title", "Items", "Pages", "Chunks", "PDF"])
+        return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
 
     def upload(self, files, progress=gr.Progress()) -> tuple:
         """Check, store and ingest uploaded PDFs; report each file's outcome; refresh the index."""
@@ -398,6 +437,57 @@ class App:
         except Exception:
             log.exception("upload failed")
             return ERROR, self.documents(), gr.update(), *self.filter_choices()
+
+    def fetch(self, url: str, committees: str, date_from: str, date_to: str, progress=gr.Progress()) -> tuple:
+        """Fetch a ModernGov site's papers into the upload folder, add them to the index, report in a few lines."""
+        from urllib.parse import urlsplit
+
+        from ingest.fetch import FetchError, FetchSettings, fetch_site
+        from ingest.pipeline import ingest_corpus
+
+        url = (url or "").strip()
+        if not url:
+            return "Give the address of the council's ModernGov site first.", self.documents(), *self.filter_choices()
+        try:
+            dates = []
+            for label, value in (("From", date_from), ("To", date_to)):
+                value = (value or "").strip()
+                try:
+                    dates.append(date.fromisoformat(value) if value else None)
+                except ValueError:
+                    return f"{label} date “{value}” is not a date like 2024-03-31.", self.documents(), *self.filter_choices()
+            names = tuple(n.strip() for n in re.split(r"[;\n]", committees or "") if n.strip())
+            host = SAFE_NAME.sub("-", urlsplit(url).hostname or "moderngov").strip(".-") or "moderngov"
+            out = (Path(self.settings.root) / self.settings.upload_dir / host).resolve()
+            with self.ingest_lock:
+                progress(0, desc="Asking the site for its meetings")
+
+                def fetched(done: int, total: int, what: str) -> None:
+                    progress((done, max(total, 1)), desc=f"Downloading {what}")
+
+                report = fetch_site(
+                    url, out, settings=self.fetch_settings or FetchSettings(), committees=names,
+                    date_from=dates[0], date_to=dates[1], progress=fetched,
+                )
+                progress(0, desc="Adding to the index")
+
+                def added(done: int, total: int, what: str) -> None:
+                    progress((done, max(total, 1)), desc=f"Adding {Path(what).name}" if what else "Finishing")
+
+                built = ingest_corpus(out, settings=self.settings, store=self.assistant.store, embeddings=self.assistant.embeddings, progress=added)
+                self.assistant.refresh()
+            lines = [
+                f"Fetched {report.meetings} meetings from {url}: {report.downloaded} new or changed papers, "
+                f"{report.unchanged} unchanged, {len(report.failed)} not fetched. {built.papers} papers added to the index."
+            ]
+            lines += [f"- ✗ {f['url']}: {f['error']}" for f in report.failed[:20]]
+            lines += [f"- ✗ {Path(f['path']).name}: {f['error'].split(': ', 1)[-1]}" for f in built.failed[:20]]
+            return "\n".join(lines), self.documents(), *self.filter_choices()
+        except FetchError as exc:
+            return f"Could not fetch: {exc}", self.documents(), *self.filter_choices()
+        except Exception:
+            log.exception("fetch failed")
+            return ERROR, self.documents(), *self.filter_choices()
 
     def ingest(self, accepted: list[tuple[Path, str]], step):
         """Ingest stored uploads into the assistant's own index."""
@@ -483,13 +573,31 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             )
             timeline_csv = gr.DownloadButton("Download timeline as CSV", visible=False, size="sm", elem_id="download-csv")
         with gr.Tab("Documents", id="documents") as documents_tab:
-            gr.Markdown("Every paper in the index. Add PDFs below: each is checked, added to the index and listed here.")
+            gr.Markdown(
+                "Every paper in the index, with its PDF here and its page on the council's site where it came from one. "
+                "Add PDFs below, or fetch a council's papers from its site: each is checked, added to the index and listed here."
+            )
             uploads = gr.File(label="PDFs to add", file_count="multiple", file_types=[".pdf"], elem_id="upload")
             add = gr.Button("Add to the index", variant="primary", elem_id="add")
             upload_result = gr.Markdown(elem_id="upload-result")
+            with gr.Accordion("Fetch a council's papers from its ModernGov site", open=False):
+                gr.Markdown(
+                    "The address of the council's committee site (most UK councils use ModernGov: "
+                    "`https://democracy.<council>.gov.uk/`), or of one issue's page (`mgIssueHistoryHome.aspx?IId=...`). "
+                    "Papers are fetched politely, one at a time, into the upload folder, and a second fetch takes only "
+                    "what is new or changed."
+                )
+                with gr.Row():
+                    site_url = gr.Textbox(label="Site or issue address", placeholder="https://democracy.example.gov.uk/", scale=3, elem_id="fetch-url")
+                    fetch_committees = gr.Textbox(label="Committees (one per line, or separated by ;) — all when empty", scale=2, lines=1, elem_id="fetch-committees")
+                with gr.Row():
+                    fetch_from = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="2022-01-01", min_width=140, elem_id="fetch-from")
+                    fetch_to = gr.Textbox(label="To (YYYY-MM-DD)", placeholder="2022-12-31", min_width=140, elem_id="fetch-to")
+                    fetch_button = gr.Button("Fetch and add to the index", variant="primary", elem_id="fetch")
+                fetch_result = gr.Markdown(elem_id="fetch-result")
             table = gr.Dataframe(
-                app.documents, label="Papers in the index", datatype=["str"] * 8 + ["markdown"], wrap=True, interactive=False,
-                max_height=600, column_widths=["11%", "13%", "9%", "8%", "15%", "19%", "5%", "6%", "14%"],
+                app.documents, label="Papers in the index", datatype=["str"] * 8 + ["markdown", "markdown"], wrap=True, interactive=False,
+                max_height=600, column_widths=["10%", "12%", "8%", "7%", "14%", "17%", "5%", "5%", "13%", "9%"],
             )
 
         filter_inputs = [council, committee, year_from, year_to]
@@ -508,6 +616,11 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         add.click(
             app.upload, [uploads], [upload_result, table, uploads, council, committee, year_from, year_to, timeline_council],
             api_name="upload", concurrency_limit=1, concurrency_id="ingest",
+        )
+        fetch_button.click(
+            app.fetch, [site_url, fetch_committees, fetch_from, fetch_to],
+            [fetch_result, table, council, committee, year_from, year_to, timeline_council],
+            api_name="fetch", concurrency_limit=1, concurrency_id="ingest",
         )
     demo.queue(default_concurrency_limit=8)
     return demo
