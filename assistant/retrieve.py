@@ -1,37 +1,154 @@
 """Dense retrieval (Chroma), keyword retrieval (bm25s) and their fusion, under filters.
 
-The keyword index is rebuilt from the Chroma collection whenever the set of ingested papers
-changes, so the two retrievers always rank the same chunks. With an in-process index it also
-holds the chunk vectors, and the dense search scores every chunk that passes the filters exactly,
-in numpy: Chroma's metadata filter costs more than the search at 100k chunks, and its HNSW search
-is approximate, with neighbours that differ from one process to the next. A Chroma server keeps the
-vectors, so there Chroma searches.
+The keyword index holds every chunk of every done paper, their keyword tokens, BM25 scores, metadata
+columns and (with an in-process index) their vectors. It is saved beside the Chroma index and
+loaded memory-mapped at start-up; when the registry says papers changed, only those papers' chunks
+are fetched and tokenized, and the rest is taken from the saved index (see SavedIndex). With the
+vectors in memory the dense search scores every chunk that passes the filters exactly, in numpy, up
+to IVF_MIN chunks, and through an inverted file of clusters above that: Chroma's metadata filter
+costs more than the search at 100k chunks, and its HNSW search is approximate, with neighbours
+that differ from one process to the next. A Chroma server keeps the vectors, so there Chroma searches.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import math
+import os
+import pickle
+import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from ingest.records import Chunk
 
 from .records import Filters, Hit
-from .text import tokens
+from .text import TOKENIZER_VERSION, tokens
+
+log = logging.getLogger(__name__)
 
 RRF_K = 60
 """Reciprocal-rank constant (Cormack et al. 2009); flat enough that both lists count."""
+SAVED_FORMAT = "1"
+"""Layout of the saved keyword index; with the tokenizer's version, a saved index of another is rebuilt."""
+EMPTY_TOKEN = "_"
+"""bm25s wants at least one token per document: a chunk with none gets this one (no query has it)."""
+IVF_MIN = 200_000
+"""From this many chunks the dense search goes through an inverted file: exact scoring reads every vector
+(150 MB per 100k chunks, ~10 ms a question on this machine), which at 1M chunks is ~100 ms alone."""
+IVF_TRAIN = 50_000
+"""Vectors the clusters are trained on (a fixed-seed sample)."""
+IVF_PROBE = 0.04
+"""Share of the clusters a question's vector is compared within (the nearest ones)."""
+EXACT_BELOW = 30_000
+"""Filters passing fewer chunks than this are scored exactly, over just those chunks."""
+
+
+class TokenTable:
+    """Each chunk's keyword tokens as ids into a vocabulary that only grows: what an update re-indexes from
+    without tokenizing the unchanged papers again."""
+
+    def __init__(self, vocab: dict[str, int], ids: np.ndarray, offsets: np.ndarray) -> None:
+        self.vocab = vocab
+        self.ids = ids
+        """Token ids of every chunk, one after another (int32)."""
+        self.offsets = offsets
+        """Chunk i's ids are ids[offsets[i]:offsets[i + 1]] (int64, one more than there are chunks)."""
+
+    @classmethod
+    def of_texts(cls, texts: Sequence[str], vocab: dict[str, int] | None = None) -> "TokenTable":
+        """Tokenize texts (tokens() of assistant/text.py), adding new tokens to a copy of the vocabulary."""
+        vocab = dict(vocab or {})
+        ids: list[int] = []
+        offsets = [0]
+        for text in texts:
+            for token in tokens(text) or [EMPTY_TOKEN]:
+                ids.append(vocab.setdefault(token, len(vocab)))
+            offsets.append(len(ids))
+        return cls(vocab, np.asarray(ids, dtype=np.int32), np.asarray(offsets, dtype=np.int64))
+
+    def rows(self, keep: np.ndarray) -> "TokenTable":
+        """The table of the chunks at these positions, in that order."""
+        lengths = np.diff(self.offsets)[keep]
+        starts = self.offsets[:-1][keep]
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        if not len(keep):
+            return TokenTable(self.vocab, np.zeros(0, dtype=np.int32), offsets)
+        # One gather over every kept chunk's span.
+        index = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+        return TokenTable(self.vocab, self.ids[index], offsets)
+
+    def extend(self, other: "TokenTable") -> "TokenTable":
+        """This table followed by another made with this one's vocabulary (or an extension of it)."""
+        return TokenTable(other.vocab, np.concatenate([self.ids, other.ids]), np.concatenate([self.offsets, other.offsets[1:] + self.offsets[-1]]))
+
+    def documents(self) -> list[list[int]]:
+        """Token ids per chunk, as bm25s takes them."""
+        ids = self.ids.tolist()
+        return [ids[a:b] for a, b in zip(self.offsets[:-1].tolist(), self.offsets[1:].tolist())]
+
+
+class ClusterIndex:
+    """An inverted file over unit vectors: k-means clusters (fixed seed), each question compared within the nearest ones."""
+
+    def __init__(self, centroids: np.ndarray, assign: np.ndarray) -> None:
+        self.centroids = centroids
+        self.assign = assign
+        """Cluster of each row."""
+        self.order = np.argsort(assign, kind="stable").astype(np.int64)
+        self.bounds = np.searchsorted(assign[self.order], np.arange(len(centroids) + 1))
+
+    @classmethod
+    def train(cls, vectors: np.ndarray, seed: int = 15) -> "ClusterIndex":
+        """Clusters of about sqrt(n) * 2 rows' worth, trained on a sample, then every row assigned."""
+        n = len(vectors)
+        count = int(min(4096, max(16, 2 * math.sqrt(n))))
+        rng = np.random.default_rng(seed)
+        sample = np.asarray(vectors[np.sort(rng.choice(n, size=min(n, IVF_TRAIN), replace=False))], dtype=np.float32)
+        centroids = sample[rng.choice(len(sample), size=count, replace=False)].copy()
+        for _ in range(8):
+            nearest = np.argmax(sample @ centroids.T, axis=1)
+            for c in range(count):
+                members = sample[nearest == c]
+                if len(members):
+                    centroids[c] = members.mean(axis=0)
+            centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+        return cls(centroids, cls.nearest_cluster(centroids, vectors))
+
+    @staticmethod
+    def nearest_cluster(centroids: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+        """The cluster of each row, in blocks (a 1M x 2,000 score matrix would not fit twice)."""
+        out = np.empty(len(vectors), dtype=np.int32)
+        for start in range(0, len(vectors), 65536):
+            out[start : start + 65536] = np.argmax(np.asarray(vectors[start : start + 65536]) @ centroids.T, axis=1)
+        return out
+
+    def candidates(self, query: np.ndarray, probe: int) -> np.ndarray:
+        """Rows of the `probe` clusters nearest the query."""
+        probe = min(probe, len(self.centroids))
+        best = np.argpartition(-(self.centroids @ query), probe - 1)[:probe]
+        return np.concatenate([self.order[self.bounds[c] : self.bounds[c + 1]] for c in best])
 
 
 class KeywordIndex:
     """BM25 over chunk titles and texts, with metadata columns for filtering (and the vectors, if in memory)."""
 
-    def __init__(self, chunks: list[Chunk], vectors: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        vectors: np.ndarray | None = None,
+        *,
+        table: TokenTable | None = None,
+        bm25=None,
+        clusters: ClusterIndex | None = None,
+    ) -> None:
         import bm25s
 
         self.chunks = chunks
@@ -39,22 +156,33 @@ class KeywordIndex:
         """Unit-length float32 rows, row i the vector of chunk i; None when the vectors stay in a Chroma server."""
         self.position = {c.chunk_id: i for i, c in enumerate(chunks)}
         self._openings: dict[tuple[str, str, str], Chunk] | None = None
-        corpus = [tokens(f"{c.title} {c.text}") for c in chunks]
-        self.df: Counter[str] = Counter()
-        for doc in corpus:
-            self.df.update(set(doc))
-        self.vocabulary = frozenset(self.df)
-        self.bm25 = None
-        if chunks:
+        self.table = table if table is not None else TokenTable.of_texts([f"{c.title} {c.text}" for c in chunks])
+        self.bm25 = bm25
+        if self.bm25 is None and chunks:
             self.bm25 = bm25s.BM25()
-            # bm25s wants at least one token per document.
-            self.bm25.index([doc or ["_"] for doc in corpus], show_progress=False)
+            # bm25s adds its empty token to the vocabulary it is given: a copy, so the table's stays its own.
+            self.bm25.index((self.table.documents(), dict(self.table.vocab)), show_progress=False)
+        self.df: Counter[str] = Counter()
+        if self.bm25 is not None:
             self._vocab_ids = self.bm25.vocab_dict
+            # A chunk holds a token exactly when BM25 scores it for that token: the postings are the document frequencies.
+            counts = np.diff(np.asarray(self.bm25.scores["indptr"]))
+            self.df = Counter(
+                {t: int(counts[i]) for t, i in self.table.vocab.items() if i < len(counts) and counts[i] and t != EMPTY_TOKEN}
+            )
+        self.vocabulary = frozenset(self.df)
+        self.clusters = clusters
+        if clusters is None and vectors is not None and len(vectors) >= IVF_MIN:
+            self.clusters = ClusterIndex.train(vectors)
         # Fixed-width string columns: numpy compares them without a Python call per chunk.
         self.council = np.array([c.council for c in chunks], dtype=str)
         self.committee = np.array([c.committee for c in chunks], dtype=str)
         self.date = np.array([c.meeting_date for c in chunks], dtype=str)
         self.doc_type = np.array([c.doc_type for c in chunks], dtype=str)
+
+    def papers(self) -> dict[str, int]:
+        """paper id -> how many of its chunks the index holds."""
+        return dict(Counter(c.paper_id for c in self.chunks))
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -128,18 +256,136 @@ class KeywordIndex:
         top = top[np.argsort(-scores[top])]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
-    def nearest(self, vector: list[float], k: int, mask: np.ndarray) -> list[tuple[int, float]]:
-        """(chunk position, cosine similarity) of the k chunks closest to a vector among those the mask passes; exact."""
-        passing = np.flatnonzero(mask)
-        if not passing.size:
-            return []
+    def nearest(self, vector: list[float], k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """(chunk position, cosine similarity) of the k chunks closest to a vector among those the mask passes (None: all).
+
+        Exact below IVF_MIN chunks and for filters that pass few; otherwise within the nearest clusters,
+        widened until k chunks that pass the filters are among them.
+        """
         query = np.asarray(vector, dtype=np.float32)
-        # One pass over every row costs less than copying out the passing rows unless few pass.
-        similarity = (self.vectors @ (query / (np.linalg.norm(query) or 1.0)))[passing]
-        k = min(k, passing.size)
+        query = query / (np.linalg.norm(query) or 1.0)
+        passing = None if mask is None else np.flatnonzero(mask)
+        if passing is not None and not passing.size:
+            return []
+        if self.clusters is None or (passing is not None and passing.size < EXACT_BELOW):
+            if passing is None:
+                rows, similarity = None, self.vectors @ query
+            elif passing.size < EXACT_BELOW:
+                rows, similarity = passing, self.vectors[passing] @ query
+            else:
+                # One pass over every row costs less than copying out the passing rows unless few pass.
+                rows, similarity = passing, (self.vectors @ query)[passing]
+        else:
+            probe = max(1, int(len(self.clusters.centroids) * IVF_PROBE))
+            while True:
+                rows = np.sort(self.clusters.candidates(query, probe))
+                if mask is not None:
+                    rows = rows[mask[rows]]
+                if len(rows) >= k or probe >= len(self.clusters.centroids):
+                    break
+                probe *= 4
+            similarity = self.vectors[rows] @ query
+        k = min(k, len(similarity))
+        if not k:
+            return []
         top = np.argpartition(-similarity, k - 1)[:k]
-        top = top[np.argsort(-similarity[top])]
-        return [(int(passing[i]), float(similarity[i])) for i in top]
+        top = top[np.argsort(-similarity[top], kind="stable")]
+        return [(int(rows[i] if rows is not None else i), float(similarity[i])) for i in top]
+
+
+class SavedIndex:
+    """The keyword index saved beside the Chroma index, one folder per collection.
+
+    Each save is a new generation folder, and the `current` file naming it is replaced atomically, so
+    a reader (another process) never loads half a save. meta.json records the format and the
+    tokenizer's version (either changing means a rebuild) and the registry stamp and chunk count per
+    paper it was built from, which Retriever.refresh checks against the registry before using it.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @property
+    def version(self) -> str:
+        return f"{SAVED_FORMAT}|tokens-{TOKENIZER_VERSION}"
+
+    def load(self) -> tuple[KeywordIndex, dict] | None:
+        """The saved index and its meta, or None when missing, of another version or unreadable."""
+        import bm25s
+
+        try:
+            folder = self.folder / (self.folder / "current").read_text().strip()
+            meta = json.loads((folder / "meta.json").read_text())
+            if meta.get("version") != self.version:
+                return None
+            chunks = pickle.loads((folder / "chunks.pkl").read_bytes())
+            vocab_tokens = json.loads((folder / "vocab.json").read_text())
+            table = TokenTable(
+                {t: i for i, t in enumerate(vocab_tokens)},
+                np.load(folder / "token_ids.npy", mmap_mode="r"),
+                np.load(folder / "token_offsets.npy", mmap_mode="r"),
+            )
+            vectors = np.load(folder / "vectors.npy", mmap_mode="r") if meta.get("vectors") else None
+            clusters = None
+            if (folder / "centroids.npy").is_file():
+                clusters = ClusterIndex(np.load(folder / "centroids.npy"), np.load(folder / "assign.npy"))
+            bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True) if chunks else None
+        except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError) as exc:
+            log.info("saved keyword index not used (%s): rebuilding", exc)
+            return None
+        return KeywordIndex(chunks, vectors, table=table, bm25=bm25, clusters=clusters), meta
+
+    def save(self, index: KeywordIndex, stamp: str) -> None:
+        """Write the index as a new generation, then point `current` at it and drop older generations."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"g{time.time_ns()}-{os.getpid()}"
+        folder = self.folder / name
+        folder.mkdir()
+        (folder / "chunks.pkl").write_bytes(pickle.dumps(index.chunks, protocol=pickle.HIGHEST_PROTOCOL))
+        by_id = sorted(index.table.vocab, key=index.table.vocab.__getitem__)
+        (folder / "vocab.json").write_text(json.dumps(by_id))
+        np.save(folder / "token_ids.npy", np.asarray(index.table.ids))
+        np.save(folder / "token_offsets.npy", np.asarray(index.table.offsets))
+        if index.vectors is not None:
+            np.save(folder / "vectors.npy", np.asarray(index.vectors, dtype=np.float32))
+        if index.clusters is not None:
+            np.save(folder / "centroids.npy", index.clusters.centroids)
+            np.save(folder / "assign.npy", index.clusters.assign)
+        if index.bm25 is not None:
+            index.bm25.save(str(folder / "bm25"), show_progress=False)
+        meta = {"version": self.version, "stamp": stamp, "papers": index.papers(), "chunks": len(index), "vectors": index.vectors is not None}
+        (folder / "meta.json").write_text(json.dumps(meta))
+        pointer = self.folder / f"current.{name}"
+        pointer.write_text(name)
+        os.replace(pointer, self.folder / "current")
+        for old in self.folder.iterdir():
+            # Linux keeps a memory-mapped file readable after it is removed: a process still using an old generation is unharmed.
+            if old.is_dir() and old.name != name and old.name.startswith("g"):
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def updated(base: KeywordIndex, done: dict[str, int], fetch: Callable[[list[str]], tuple[list[Chunk], np.ndarray | None]]) -> KeywordIndex:
+    """The index of the done papers (paper id -> chunk count), reusing base's rows for papers it holds in full.
+
+    Only the papers new to base, or whose chunk count differs from the registry's, are fetched and tokenized.
+    """
+    held = base.papers()
+    keep_papers = {pid for pid, count in held.items() if done.get(pid) == count}
+    fetched = sorted(pid for pid in done if pid not in keep_papers)
+    keep = np.array([i for i, c in enumerate(base.chunks) if c.paper_id in keep_papers], dtype=np.int64)
+    new_chunks, new_vectors = fetch(fetched) if fetched else ([], None)
+    chunks = [base.chunks[i] for i in keep] + new_chunks
+    table = base.table.rows(keep).extend(TokenTable.of_texts([f"{c.title} {c.text}" for c in new_chunks], base.table.vocab))
+    vectors = None
+    if base.vectors is not None:
+        parts = [np.asarray(base.vectors[keep], dtype=np.float32)] + ([new_vectors] if new_vectors is not None else [])
+        vectors = np.concatenate(parts) if parts else None
+    clusters = None
+    if base.clusters is not None and vectors is not None and len(vectors) < 2 * len(base.clusters.assign):
+        # New rows join the nearest existing cluster; the clusters are trained again when the index has doubled.
+        extra = ClusterIndex.nearest_cluster(base.clusters.centroids, new_vectors) if new_vectors is not None else np.zeros(0, np.int32)
+        clusters = ClusterIndex(base.clusters.centroids, np.concatenate([base.clusters.assign[keep], extra]))
+    return KeywordIndex(chunks, vectors, table=table, clusters=clusters)
 
 
 @dataclass(slots=True)
@@ -150,35 +396,77 @@ class Retrieval:
     timings_ms: dict[str, float]
 
 
+def keyword_folder(settings) -> Path:
+    """Where an index's keyword index is saved: beside its Chroma folder, one per collection (and per client kind)."""
+    return settings.index_dir / "keyword" / (settings.collection_name + ("-served" if settings.chroma_url else ""))
+
+
 class Retriever:
     """Hybrid search over one index; thread-safe for concurrent app users."""
 
-    def __init__(self, store, embeddings, *, fusion: str = "rrf", fetch_k: int = 40) -> None:
+    def __init__(self, store, embeddings, *, fusion: str = "rrf", fetch_k: int = 40, saved: Path | None = None) -> None:
         self.store = store
         self.embeddings = embeddings
         self.fusion = fusion
         self.fetch_k = fetch_k
+        self.saved = SavedIndex(saved) if saved is not None else None
+        """Where the keyword index is saved and loaded from (None: built in memory each time)."""
         self._keyword: KeywordIndex | None = None
         self._stamp = ""
         self._lock = threading.Lock()
+        self._save_lock = threading.Lock()
 
     @property
     def keyword(self) -> KeywordIndex:
-        """The keyword index, built on first use."""
+        """The keyword index, loaded or built on first use."""
         if self._keyword is None:
             self.refresh(force=True)
         return self._keyword
 
     def refresh(self, *, force: bool = False) -> bool:
-        """Rebuild the keyword index if the set of papers changed; True when it did."""
+        """Bring the keyword index in step with the registry; True when it changed.
+
+        The registry's done papers and their chunk counts decide: the saved index is used when its
+        stamp matches, updated paper by paper when it does not, and rebuilt from Chroma when it is
+        missing or of another version. Papers still pending are never in it, so neither retriever
+        returns a chunk of a half-written paper.
+        """
         with self._lock:
-            stamp = self.store.stamp()
+            done = self.store.done_papers()
+            stamp = self.store.stamp(done)
             if not force and stamp == self._stamp and self._keyword is not None:
                 return False
-            chunks, vectors = self.store.all_chunks(with_vectors=not self.store.served)
-            self._keyword = KeywordIndex(chunks, vectors)
-            self._stamp = stamp
-            return True
+            with_vectors = not self.store.served
+            base = self._keyword
+            if base is None and self.saved is not None:
+                loaded = self.saved.load()
+                if loaded is not None and loaded[1]["vectors"] == with_vectors:
+                    base, meta = loaded
+                    # The registry's chunk count of every done paper matches what was saved: it is current.
+                    if meta["papers"] == done:
+                        self._keyword, self._stamp = base, stamp
+                        return True
+            if base is None:
+                index = KeywordIndex(*self.store.all_chunks(with_vectors=with_vectors, done=set(done)))
+            elif base.papers() == done:
+                index = base
+            else:
+                index = updated(base, done, lambda ids: self.store.chunks_of(ids, with_vectors=with_vectors))
+            changed = index is not self._keyword
+            self._keyword, self._stamp = index, stamp
+        if self.saved is not None and changed:
+            self._save(index, stamp)
+        return changed
+
+    def _save(self, index: KeywordIndex, stamp: str) -> None:
+        # Saving is best effort: a read-only index folder still answers, from the index in memory.
+        with self._save_lock:
+            if index is not self._keyword:
+                return  # a newer one is on its way
+            try:
+                self.saved.save(index, stamp)
+            except OSError as exc:
+                log.warning("keyword index not saved to %s: %s", self.saved.folder, exc)
 
     def search(self, query: str, filters: Filters, *, k: int = 8, method: str = "hybrid") -> Retrieval:
         """The best k chunks for a query under filters, by the named method (hybrid, dense or bm25)."""
@@ -218,7 +506,7 @@ class Retriever:
         # approximate, and its neighbours differ between processes, so the same question could get
         # another answer after a restart.
         if keyword.vectors is not None:
-            return keyword.nearest(vector, fetch_k, mask if mask is not None else np.ones(len(keyword), dtype=bool))
+            return keyword.nearest(vector, fetch_k, mask)
         out = []
         for chunk_id, distance in self.store.nearest(vector, fetch_k, filters.where()):
             position = keyword.position.get(chunk_id)

@@ -23,7 +23,7 @@ from .filters import (
 )
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, NO_MATCH, REFUSAL, SPELLING_NOTE, UNSEARCHED_NOTE
 from .records import MODES, Answer, Filters, Hit
-from .retrieve import Retrieval, Retriever
+from .retrieve import Retrieval, Retriever, keyword_folder
 from .settings import Settings
 from .spelling import Speller
 from .text import long_date
@@ -145,15 +145,15 @@ class Assistant:
     """Answers questions over one index. One instance per process; safe for concurrent callers."""
 
     def __init__(self, settings: Settings, *, store=None, embeddings=None) -> None:
-        from ingest.embedding import SentenceTransformerEmbeddings
+        from ingest.embedding import embeddings_for
         from ingest.store import Store
 
         self.settings = settings
         self.store = store or Store.from_settings(settings)
-        self.embeddings = embeddings or SentenceTransformerEmbeddings(
-            settings.model_path, batch_size=settings.embed_batch, threads=settings.embed_threads
+        self.embeddings = embeddings or embeddings_for(settings, threads=settings.embed_threads)
+        self.retriever = Retriever(
+            self.store, self.embeddings, fusion=settings.fusion, fetch_k=settings.fetch_k, saved=keyword_folder(settings)
         )
-        self.retriever = Retriever(self.store, self.embeddings, fusion=settings.fusion, fetch_k=settings.fetch_k)
         self._pages: OrderedDict[str, list[str]] = OrderedDict()
         self._pages_lock = threading.Lock()
         self._papers: list[PaperSummary] | None = None

@@ -108,12 +108,12 @@ def ingest_files(
     progress: Progress | None = None,
 ) -> IngestReport:
     """Ingest these PDFs; with sync_folder, also drop indexed papers from that folder that are gone."""
-    from .embedding import SentenceTransformerEmbeddings
+    from .embedding import embeddings_for
     from .store import DONE, Store
 
     started = time.perf_counter()
     store = store or Store.from_settings(settings)
-    embeddings = embeddings or SentenceTransformerEmbeddings(settings.model_path, batch_size=settings.embed_batch)
+    embeddings = embeddings or embeddings_for(settings)
     report = IngestReport()
     paths = list(paths)
     root = settings.root

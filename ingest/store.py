@@ -167,19 +167,38 @@ class Store:
 
     # -- reads --------------------------------------------------------------------------------
 
-    def all_chunks(self, *, with_vectors: bool = False) -> tuple[list[Chunk], np.ndarray | None]:
+    def done_papers(self) -> dict[str, int]:
+        """paper id -> chunk count of every fully ingested paper (what a reader may show)."""
+        return {pid: int(meta.get("chunks", 0)) for pid, meta in self.registry().items() if meta.get("status") == DONE}
+
+    def all_chunks(self, *, with_vectors: bool = False, done: set[str] | None = None) -> tuple[list[Chunk], np.ndarray | None]:
         """Every chunk of every done paper (for the keyword index) and, with_vectors, their vectors.
 
         The vectors are unit-length float32 rows in the order of the chunks; None when not asked for or
-        when there are no chunks.
+        when there are no chunks. done: the paper ids to keep (default: the registry's done papers now).
         """
-        done = {pid for pid, meta in self.registry().items() if meta.get("status") == DONE}
+        done = set(self.done_papers()) if done is None else done
+        return self._read_chunks(lambda offset: {"limit": 5000, "offset": offset}, self.chunks.count(), with_vectors, done)
+
+    def chunks_of(self, paper_ids: Sequence[str], *, with_vectors: bool = False) -> tuple[list[Chunk], np.ndarray | None]:
+        """The chunks (and vectors) of these papers, in paper then chunk order: what an update of the keyword index fetches."""
+        out: list[Chunk] = []
+        rows: list[np.ndarray] = []
+        for batch in _in_batches(list(paper_ids), 200):
+            chunks, vectors = self._read_chunks(lambda _: {"where": {"paper_id": {"$in": list(batch)}}}, 1, with_vectors, set(batch))
+            out += chunks
+            if vectors is not None:
+                rows.append(vectors)
+        order = sorted(range(len(out)), key=lambda i: (out[i].paper_id, out[i].ordinal))
+        vectors = np.concatenate(rows)[order] if rows else None
+        return [out[i] for i in order], vectors
+
+    def _read_chunks(self, query, total: int, with_vectors: bool, done: set[str]) -> tuple[list[Chunk], np.ndarray | None]:
         out: list[Chunk] = []
         rows: list[np.ndarray] = []
         include = ["documents", "metadatas", "embeddings"] if with_vectors else ["documents", "metadatas"]
-        total = self.chunks.count()
         for offset in range(0, total, 5000):
-            records = self.chunks.get(include=include, limit=5000, offset=offset)
+            records = self.chunks.get(include=include, **query(offset))
             keep = [i for i, meta in enumerate(records["metadatas"]) if meta and meta.get("paper_id") in done]
             out += [Chunk.from_metadata(records["ids"][i], records["documents"][i] or "", records["metadatas"][i]) for i in keep]
             if with_vectors and keep:
@@ -200,8 +219,8 @@ class Store:
         found = self.chunks.query(query_embeddings=[list(vector)], n_results=k, where=where, include=["distances"])
         return list(zip(found["ids"][0], found["distances"][0]))
 
-    def stamp(self) -> str:
-        """Changes whenever the set of done papers changes (keeps the keyword index in step)."""
-        done = sorted(pid for pid, meta in self.registry().items() if meta.get("status") == DONE)
+    def stamp(self, done: dict[str, int] | None = None) -> str:
+        """Changes whenever the set of done papers changes (keeps the keyword index in step); done: done_papers(), if read."""
+        done = sorted(self.done_papers() if done is None else done)
         digest = hashlib.sha256("\n".join(done).encode()).hexdigest()[:16]
         return f"{len(done)}:{digest}:{self.chunks.count()}"
