@@ -122,6 +122,8 @@ class Citation:
     source: str
     quote: str
     chunk_id: str = ""
+    source_url: str = ""
+    """The document's public address ("" when the papers' manifest gave none)."""
 
     def to_json(self) -> dict:
         """The stable JSON shape."""
@@ -136,6 +138,7 @@ class Citation:
             "page": self.page,
             "source": self.source,
             "quote": self.quote,
+            "source_url": self.source_url,
         }
 
     def reference(self) -> str:

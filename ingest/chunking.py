@@ -115,6 +115,7 @@ def chunk_paper(paper: Paper, *, chunk_chars: int = 900, overlap: int = 1) -> li
                     text=text[start:end],
                     page_offsets=tuple(page_offsets),
                     ordinal=ordinal,
+                    source_url=paper.source_url,
                 )
             )
     return chunks

@@ -61,7 +61,7 @@ def build(folder: Path, as_json: bool, if_missing: bool) -> None:
         click.echo(
             f"Ingested {report.papers} papers ({report.chunks} chunks) in {report.seconds:.1f} s; "
             f"{report.skipped_unchanged} unchanged, {report.replaced} replaced, {report.removed} removed, "
-            f"{len(report.failed)} failed."
+            f"{len(report.failed)} failed; {report.no_meeting} with no known meeting."
         )
         for failure in report.failed:
             click.echo(f"  FAILED {failure['error']}", err=True)
@@ -84,21 +84,54 @@ def inspect(pdf: Path) -> None:
 
 @main.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per paper, one per line.")
-def list_papers(as_json: bool) -> None:
+@click.option("--stats", is_flag=True, help="How many papers' meetings are known, and agree with manifests and folder names.")
+def list_papers(as_json: bool, stats: bool) -> None:
     """List the papers in the index."""
     from .store import Store
 
-    summaries = Store.from_settings(Settings()).summaries()
+    settings = Settings()
+    summaries = Store.from_settings(settings).summaries()
+    if stats:
+        _print_stats(summaries, settings, as_json)
+        return
     for summary in summaries:
         if as_json:
             click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+        elif not summary.has_meeting:
+            click.echo(f"no known meeting{'':16}  {summary.doc_type:8}  {summary.pages:3}p {summary.chunks:4}c  {summary.source}")
         else:
             click.echo(
-                f"{summary.meeting_date or '????-??-??'}  {summary.committee[:30]:30}  {summary.doc_type:8}  "
+                f"{summary.meeting_date}  {summary.committee[:30]:30}  {summary.doc_type:8}  "
                 f"{summary.pages:3}p {summary.chunks:4}c  {summary.source}"
             )
     if not as_json:
-        click.echo(f"{len(summaries)} papers")
+        missing = sum(not s.has_meeting for s in summaries)
+        click.echo(f"{len(summaries)} papers, {missing} with no known meeting")
+
+
+def _print_stats(summaries, settings: Settings, as_json: bool) -> None:
+    """The share of papers whose meeting is known, and that agree with what manifests and folders say."""
+    from .context import Indexed, meeting_stats
+
+    stats = meeting_stats(
+        [Indexed(source=s.source, council=s.council, committee=s.committee, meeting_date=s.meeting_date, doc_type=s.doc_type) for s in summaries],
+        root=settings.root,
+    )
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False))
+        return
+    click.echo(
+        f"{stats['papers']} papers: meeting known for {stats['meeting_known']} ({stats['meeting_known_share']:.1%}), "
+        f"{stats['no_meeting']} with no known meeting, {stats['no_council']} with no council.\n"
+        f"Where a manifest or the folder names a date or committee ({stats['checked']} papers), the meeting agrees for "
+        f"{stats['agree']} ({stats['agree_share']:.1%}); {stats['earlier_minutes_kept']} minutes keep the earlier meeting they record.\n"
+        f"Fragments kept as council or committee: {stats['fragments']}."
+    )
+    for row in stats["disagreements"]:
+        click.echo(
+            f"  DIFFERS {row['source']}: {row['meeting_date'] or '????-??-??'} {row['committee'] or '(no committee)'}; "
+            f"folder or manifest says {row['expected_date'] or '-'} {row['expected_committee'] or '-'}"
+        )
 
 
 @main.command()

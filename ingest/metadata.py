@@ -61,6 +61,8 @@ class Cover:
     doc_type: str
     title: str
     item: str
+    title_from: str = ""
+    """Where the title came from: "label" (a "Title:" line), "appendix", "doc_type" or "first line"."""
 
 
 def parse_date(text: str) -> str:
@@ -174,12 +176,14 @@ def parse_cover(first_page: str, filename: str = "") -> Cover:
     doc_type = _doc_type(lines, filename)
     meeting_date = parse_date(labels.get("meeting date", "")) or meeting_date_in("\n".join(lines[:25])) or parse_date(filename)
     title = labels.get("report title") or labels.get("title") or labels.get("subject") or ""
+    title_from = "label" if title else ""
     if not title and doc_type == "appendix":
         title = next((line.strip() for line in lines[:3] if line.strip().lower().startswith("appendix")), "")
+        title_from = "appendix" if title else ""
     if not title:
-        title = {"minutes": "Minutes of the meeting", "agenda": "Agenda"}.get(doc_type) or next(
-            (line.strip() for line in lines[:3] if not LABEL.match(line)), filename
-        )
+        title = {"minutes": "Minutes of the meeting", "agenda": "Agenda"}.get(doc_type, "")
+        title_from = "doc_type" if title else "first line"
+        title = title or next((line.strip() for line in lines[:3] if not LABEL.match(line)), filename)
     return Cover(
         meeting=Meeting(
             council=_council(lines),
@@ -189,6 +193,7 @@ def parse_cover(first_page: str, filename: str = "") -> Cover:
         doc_type=doc_type,
         title=display_title(title)[:200],
         item=(labels.get("agenda item") or labels.get("item") or "").strip().rstrip("."),
+        title_from=title_from,
     )
 
 

@@ -73,6 +73,19 @@ def extract_page_texts(data: bytes, name: str, *, max_pages: int, ocr: bool = Tr
     return texts
 
 
+def first_page_text(data: bytes) -> str:
+    """The text layer of a PDF's first page, or "" when there is none or it cannot be read (no OCR, never raises)."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            return ""
+        return (reader.pages[0].extract_text() or "") if len(reader.pages) else ""
+    except Exception:  # a sibling's first page is a hint only; a damaged one is no hint
+        return ""
+
+
 def tesseract_available() -> bool:
     """Whether the tesseract command is on PATH."""
     return shutil.which("tesseract") is not None

@@ -13,13 +13,12 @@ from pathlib import Path
 from .chunking import chunk_paper
 from .cleaning import clean_pages
 from .errors import DuplicatePaper, IngestError
+from .context import Draft, ManifestEntry, entry_from_overrides, listed_items, manifest_entries, meeting_folder, read_file_name, resolve_folder
 from .metadata import parse_cover, split_items
-from .records import Chunk, IngestReport, Meeting, Paper
+from .records import Chunk, IngestReport, Page, Paper
 from .settings import Settings
 
 log = logging.getLogger(__name__)
-PARSE_AHEAD = 2
-"""Papers parsed ahead of the one being chunked."""
 EMBED_AT_ONCE = 512
 """Chunks of consecutive papers embedded in one call and written in one go. sentence-transformers sorts
 a call's texts by length before batching them, so one call over several papers pads far less than one
@@ -53,40 +52,70 @@ def load_manifest(folder: Path) -> dict[str, dict]:
     return {str(name): dict(values or {}) for name, values in papers.items() if isinstance(values, dict | None)}
 
 
-def parse_pdf(data: bytes, *, source: str, settings: Settings, overrides: dict | None = None) -> Paper:
-    """PDF bytes -> a Paper with its meeting, pages and items (raises IngestError)."""
+def manifest_for(path: Path, cache: dict[Path, dict] | None = None) -> ManifestEntry | None:
+    """What meeting.json (or the older manifest.yaml) beside a PDF says about it; meeting.json wins field by field."""
+    cache = {} if cache is None else cache
+    folder = path.parent
+    if folder not in cache:
+        cache[folder] = {"yaml": load_manifest(folder), "json": manifest_entries(folder)}
+    found = cache[folder]["json"].get(path.name)
+    values = cache[folder]["yaml"].get(path.name)
+    if values is None:
+        return found
+    older = entry_from_overrides(values)
+    if found is None:
+        return older
+    return ManifestEntry(**{k: getattr(found, k) or getattr(older, k) for k in ManifestEntry.__dataclass_fields__})
+
+
+def read_draft(data: bytes, *, path: Path, source: str, settings: Settings, manifest: ManifestEntry | None = None) -> Draft:
+    """PDF bytes -> the paper read on its own, before its folder settles its meeting (raises IngestError)."""
     from .pdf import check_pdf_bytes, extract_page_texts
 
     check_pdf_bytes(data, source, max_bytes=settings.max_bytes)
     raw = extract_page_texts(data, source, max_pages=settings.max_pages, ocr=settings.ocr)
-    pages = clean_pages(raw)
+    pages = tuple(clean_pages(raw))
     # The cover is read before cleaning: a council name printed atop every page is still the council.
-    cover = parse_cover(raw[0], Path(source).name)
-    overrides = overrides or {}
-    meeting = Meeting(
-        council=str(overrides.get("council") or cover.meeting.council),
-        committee=str(overrides.get("committee") or cover.meeting.committee),
-        meeting_date=str(overrides.get("meeting_date") or cover.meeting.meeting_date),
-    )
-    cover = replace(
-        cover,
-        meeting=meeting,
-        doc_type=str(overrides.get("doc_type") or cover.doc_type),
-        title=str(overrides.get("title") or cover.title),
-        item=str(overrides.get("item") or cover.item),
-    )
-    sha = hashlib.sha256(data).hexdigest()
-    return Paper(
-        paper_id=sha[:16],
-        sha256=sha,
+    cover = parse_cover(raw[0], path.name)
+    name = read_file_name(path.name)
+    kind = name.doc_type if name.moderngov and name.doc_type else cover.doc_type
+    return Draft(
+        path=str(path),
         source=source,
-        meeting=meeting,
-        doc_type=cover.doc_type,
-        title=cover.title,
-        pages=tuple(pages),
-        items=tuple(split_items(pages, cover)),
-        source_url=str(overrides.get("source_url") or ""),
+        sha256=hashlib.sha256(data).hexdigest(),
+        pages=pages,
+        cover=cover,
+        items=listed_items(pages, kind),
+        manifest=manifest,
     )
+
+
+def finish_paper(draft: Draft, context) -> Paper:
+    """A draft and its settled context -> the Paper that is chunked (a pack's pages its parts hold are left out)."""
+    pages = tuple(Page(number=p.number, text="") if p.number in context.pages_elsewhere else p for p in draft.pages)
+    cover = replace(draft.cover, meeting=context.meeting, doc_type=context.doc_type, title=context.title, item=context.item)
+    return Paper(
+        paper_id=draft.sha256[:16],
+        sha256=draft.sha256,
+        source=draft.source,
+        meeting=context.meeting,
+        doc_type=context.doc_type,
+        title=context.title,
+        pages=pages,
+        items=tuple(split_items(list(pages), cover)),
+        source_url=context.source_url,
+        item_title=context.item_title,
+        provenance=dict(context.provenance),
+    )
+
+
+def parse_pdf(data: bytes, *, source: str, settings: Settings, overrides: dict | None = None) -> Paper:
+    """PDF bytes -> a Paper from its own first page, name, folder names and overrides alone (raises IngestError)."""
+    path = Path(source) if Path(source).is_absolute() else settings.root / source
+    manifest = entry_from_overrides(overrides) if overrides else None
+    draft = read_draft(data, path=path, source=source, settings=settings, manifest=manifest)
+    [context] = resolve_folder([draft])
+    return finish_paper(draft, context)
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -159,40 +188,79 @@ def ingest_files(
         except IngestError as exc:
             _record(report, source, exc)
 
-    # Work: parse the next papers in a thread while these are embedded (pypdf and torch overlap).
-    manifests: dict[Path, dict[str, dict]] = {}
+    # Work: a paper's meeting comes from its folder's papers too (ingest/context.py), so a folder's papers
+    # are read together; the next folder's are read in a thread while this one's are embedded (pypdf and
+    # torch overlap). Unchanged papers of a folder with work are read for their context only, and are
+    # re-indexed when what the folder now says of them differs from what the index holds.
+    todo = {source: old for _, source, old in work}
+    unchanged = {source for source in sources if source in by_source and source not in todo and by_source[source] in registry}
+    folders: dict[str, list[tuple[Path, str]]] = {}
+    for path, source in zip(paths, sources):
+        if source in todo or source in unchanged:
+            folders.setdefault(meeting_folder(path.resolve()), []).append((path, source))
+    # Parents before their subfolders: a subfolder's papers take the council its parent's papers name.
+    batches = sorted(
+        (members for members in folders.values() if any(source in todo for _, source in members)),
+        key=lambda members: (len(Path(members[0][0]).resolve().parts), str(members[0][0])),
+    )
+    manifests: dict[Path, dict] = {}
+    councils: dict[Path, str] = {}
 
-    def parse(path: Path, source: str) -> Paper:
-        if path.parent not in manifests:
-            manifests[path.parent] = load_manifest(path.parent)
+    def parse(path: Path, source: str) -> Draft:
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise IngestError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
-        return parse_pdf(data, source=source, settings=settings, overrides=manifests[path.parent].get(path.name))
+        return read_draft(data, path=path.resolve(), source=source, settings=settings, manifest=manifest_for(path.resolve(), manifests))
 
-    done_before = report.skipped_unchanged + len(report.failed)
+    done = report.skipped_unchanged + len(report.failed)
     group: list[tuple[Paper, list[Chunk], str | None]] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
-        ahead = [pool.submit(parse, path, source) for path, source, _ in work[:PARSE_AHEAD]]
-        for index, (path, source, old) in enumerate(work):
-            if progress:
-                progress(done_before + index, len(paths), source)
-            if index + PARSE_AHEAD < len(work):
-                ahead.append(pool.submit(parse, *work[index + PARSE_AHEAD][:2]))
-            try:
-                paper = ahead[index].result()
-                ahead[index] = None  # let the parsed paper go once written
-                chunks = chunk_paper(paper, chunk_chars=settings.chunk_chars, overlap=settings.chunk_overlap)
-                if not chunks:
-                    raise IngestError(f"{source}: no text to index after cleaning")
-            except IngestError as exc:
-                _record(report, source, exc)
-                continue
-            group.append((paper, chunks, old))
-            if sum(len(c) for _, c, _ in group) >= EMBED_AT_ONCE:
-                _embed_and_write(group, store=store, embeddings=embeddings, report=report)
-                group = []
+        pending = [[pool.submit(parse, path, source) for path, source in batches[0]]] if batches else []
+        for index, members in enumerate(batches):
+            if index + 1 < len(batches):
+                pending.append([pool.submit(parse, path, source) for path, source in batches[index + 1]])
+            drafts: list[Draft] = []
+            for (path, source), future in zip(members, pending[index]):
+                try:
+                    drafts.append(future.result())
+                except IngestError as exc:
+                    if source in todo:
+                        _record(report, source, exc)
+                        done += 1
+            pending[index] = []  # let the drafts go once written
+            folder = Path(meeting_folder(Path(members[0][0]).resolve()))
+            inherited = ancestor_council(folder, stop=sync_folder, settings=settings, cache=councils)
+            contexts = resolve_folder(drafts, stop=sync_folder.resolve() if sync_folder else None, inherited_council=inherited)
+            for draft, context in zip(drafts, contexts):
+                source = draft.source
+                if source not in todo:
+                    if _indexed_as(registry[by_source[source]], context):
+                        continue
+                    report.skipped_unchanged -= 1  # its folder now says otherwise: index it again
+                    old = by_source[source]
+                else:
+                    old = todo[source]
+                if progress:
+                    progress(done, len(paths), source)
+                done += 1
+                try:
+                    if context.duplicate_of:
+                        raise DuplicatePaper(f"{source}: duplicate of {context.duplicate_of} (same text), skipped")
+                    paper = finish_paper(draft, context)
+                    chunks = chunk_paper(paper, chunk_chars=settings.chunk_chars, overlap=settings.chunk_overlap)
+                    if not chunks and context.pages_elsewhere:
+                        raise DuplicatePaper(f"{source}: every page is also in another paper of its folder, skipped")
+                    if not chunks:
+                        raise IngestError(f"{source}: no text to index after cleaning")
+                except IngestError as exc:
+                    _record(report, source, exc)
+                    continue
+                report.no_meeting += not context.has_meeting
+                group.append((paper, chunks, old))
+                if sum(len(c) for _, c, _ in group) >= EMBED_AT_ONCE:
+                    _embed_and_write(group, store=store, embeddings=embeddings, report=report)
+                    group = []
     if group:
         _embed_and_write(group, store=store, embeddings=embeddings, report=report)
     if progress:
@@ -214,6 +282,57 @@ def _embed_and_write(group: list[tuple[Paper, list[Chunk], str | None]], *, stor
     store.write_papers(written)
     report.papers += len(group)
     report.chunks += start
+
+
+def _indexed_as(meta: dict, context) -> bool:
+    """True when the index already holds a paper with the meeting, title and source its folder now gives it."""
+    return (
+        str(meta.get("council", "")), str(meta.get("committee", "")), str(meta.get("meeting_date", "")),
+        str(meta.get("doc_type", "")), str(meta.get("title", "")), str(meta.get("source_url", "")),
+    ) == (
+        context.meeting.council, context.meeting.committee, context.meeting.meeting_date,
+        context.doc_type, context.title, context.source_url,
+    )
+
+
+def ancestor_council(folder: Path, *, stop: Path | None, settings: Settings, cache: dict[Path, str]) -> str:
+    """The council most papers name in the nearest folder above this one that holds papers (one council's folder is its).
+
+    Read from the first pages of the PDFs directly in each folder above, up to stop (or FOLDER_LEVELS
+    folders); "" when no folder above has a clear majority.
+    """
+    from .context import FOLDER_LEVELS, clean_council, name_key
+    from .pdf import first_page_text
+
+    stop = stop.resolve() if stop is not None else None
+    current = folder
+    for _ in range(FOLDER_LEVELS):
+        if stop is not None and (current == stop or stop not in current.parents):
+            return ""
+        current = current.parent
+        if current not in cache:
+            names: list[str] = []
+            try:
+                pdfs = sorted(p for p in current.iterdir() if p.is_file() and p.suffix.lower() == ".pdf")[:ANCESTOR_PAPERS]
+            except OSError:
+                pdfs = []
+            for pdf in pdfs:
+                try:
+                    data = pdf.read_bytes()[: settings.max_bytes]
+                except OSError:
+                    continue
+                names.append(clean_council(parse_cover(first_page_text(data), pdf.name).meeting.council))
+            names = [n for n in names if n]
+            top = max(set(names), key=lambda n: sum(name_key(m) == name_key(n) for m in names)) if names else ""
+            votes = sum(name_key(n) == name_key(top) for n in names)
+            cache[current] = top if top and votes >= 2 and votes * 2 > len(names) else ""
+        if cache[current]:
+            return cache[current]
+    return ""
+
+
+ANCESTOR_PAPERS = 40
+"""First pages read in one folder above a paper to find whose folder it is."""
 
 
 def _sha256(path: Path, source: str) -> str:
@@ -240,9 +359,8 @@ def ingest_corpus(folder: Path, *, settings: Settings, store=None, embeddings=No
 
 
 def inspect_pdf(path: Path, *, settings: Settings) -> dict:
-    """What ingest makes of one PDF, without touching the index."""
-    source = source_name(path, settings.root)
-    paper = parse_pdf(path.read_bytes(), source=source, settings=settings, overrides=load_manifest(path.parent).get(path.name))
+    """What ingest makes of one PDF, read with the other papers of its folder, without touching the index."""
+    paper = read_in_folder(path, settings=settings)
     chunks = chunk_paper(paper, chunk_chars=settings.chunk_chars, overlap=settings.chunk_overlap)
     return paper_outline(paper) | {
         "chunks": [
@@ -250,6 +368,28 @@ def inspect_pdf(path: Path, *, settings: Settings) -> dict:
             for c in chunks
         ],
     }
+
+
+def read_in_folder(path: Path, *, settings: Settings, stop: Path | None = None) -> Paper:
+    """One PDF parsed as `ingest build` parses it: with the other papers of its meeting's folder (raises IngestError)."""
+    path = path.resolve()
+    folder = Path(meeting_folder(path))
+    siblings = [p for p in _pdf_files(folder) if p.resolve() != path and meeting_folder(p.resolve()) == str(folder)]
+    manifests: dict[Path, dict] = {}
+    draft = read_draft(path.read_bytes(), path=path, source=source_name(path, settings.root), settings=settings, manifest=manifest_for(path, manifests))
+    quiet = settings.model_copy(update={"ocr": False})
+    drafts = [draft]
+    for sibling in siblings:
+        try:
+            data = sibling.read_bytes()
+            drafts.append(read_draft(data, path=sibling.resolve(), source=source_name(sibling, settings.root), settings=quiet, manifest=manifest_for(sibling.resolve(), manifests)))
+        except (IngestError, OSError):
+            continue  # a sibling that cannot be read gives no context
+    inherited = ancestor_council(folder, stop=stop, settings=settings, cache={})
+    context = resolve_folder(drafts, stop=stop, inherited_council=inherited)[0]
+    if context.duplicate_of:
+        raise DuplicatePaper(f"{draft.source}: duplicate of {context.duplicate_of} (same text), skipped")
+    return finish_paper(draft, context)
 
 
 def paper_outline(paper: Paper) -> dict:
@@ -261,6 +401,10 @@ def paper_outline(paper: Paper) -> dict:
         "meeting_date": paper.meeting.meeting_date,
         "doc_type": paper.doc_type,
         "title": paper.title,
+        "item_title": paper.item_title,
+        "source_url": paper.source_url,
+        "has_meeting": bool(paper.meeting.committee and paper.meeting.meeting_date),
+        "provenance": dict(paper.provenance),
         "pages": len(paper.pages),
         "items": [
             {"item": i.number, "title": i.title, "doc_type": i.doc_type, "pages": [i.page_start, i.page_end]}

@@ -67,6 +67,12 @@ class Paper:
     pages: tuple[Page, ...]
     items: tuple[Item, ...]
     source_url: str = ""
+    """The document's public address, from the meeting's manifest ("" when there is none)."""
+    item_title: str = ""
+    """Title of the agenda item the paper was matched to, when it was ("" otherwise)."""
+    provenance: dict[str, str] = field(default_factory=dict)
+    """Which source gave each field: council, committee, meeting_date, item, title -> manifest, filename,
+    folder, sibling, agenda, minutes or paper (see ingest/context.py)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,6 +94,8 @@ class Chunk:
     page_offsets: tuple[tuple[int, int], ...] = field(default=())
     """(character offset in text, page number) where each page's text starts."""
     ordinal: int = 0
+    source_url: str = ""
+    """The document's public address ("" when the manifest gave none)."""
 
     def page_at(self, offset: int) -> int:
         """The page that holds the character at offset in text."""
@@ -116,6 +124,7 @@ class Chunk:
             "page_end": self.page_end,
             "page_offsets": json.dumps(self.page_offsets),
             "ordinal": self.ordinal,
+            "source_url": self.source_url,
         }
 
     @classmethod
@@ -136,6 +145,7 @@ class Chunk:
             text=text,
             page_offsets=tuple(tuple(p) for p in json.loads(meta.get("page_offsets") or "[]")),
             ordinal=int(meta.get("ordinal", 0)),
+            source_url=str(meta.get("source_url") or ""),
         )
 
 
@@ -155,6 +165,13 @@ class PaperSummary:
     pages: int
     chunks: int
     source_url: str = ""
+    provenance: dict[str, str] = field(default_factory=dict)
+    """Which source gave each field (see Paper.provenance)."""
+
+    @property
+    def has_meeting(self) -> bool:
+        """True when the paper's committee and meeting date are known."""
+        return bool(self.committee and self.meeting_date)
 
     def to_json(self) -> dict:
         """The shape printed by `ingest list --json`."""
@@ -169,6 +186,8 @@ class PaperSummary:
             "pages": self.pages,
             "chunks": self.chunks,
             "source_url": self.source_url,
+            "has_meeting": self.has_meeting,
+            "provenance": dict(self.provenance),
         }
 
 
@@ -184,6 +203,8 @@ class IngestReport:
     removed: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    no_meeting: int = 0
+    """Papers (re)ingested in this run whose meeting (committee and date) is not known."""
 
     def to_json(self) -> dict:
         """The shape printed by `ingest build --json`."""
@@ -195,4 +216,5 @@ class IngestReport:
             "removed": self.removed,
             "failed": list(self.failed),
             "seconds": round(self.seconds, 3),
+            "no_meeting": self.no_meeting,
         }

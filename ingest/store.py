@@ -49,6 +49,15 @@ def make_client(settings: Settings):
         return _CLIENTS[key]
 
 
+def _provenance(value) -> dict[str, str]:
+    """The registry's provenance JSON as a dict ({} for papers indexed before it was kept)."""
+    try:
+        data = json.loads(str(value or "{}"))
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
 def _in_batches(values: Sequence, size: int) -> Iterable[Sequence]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -99,6 +108,7 @@ class Store:
                     pages=int(meta["pages"]),
                     chunks=int(meta["chunks"]),
                     source_url=str(meta.get("source_url", "")),
+                    provenance=_provenance(meta.get("provenance")),
                 )
             )
         return sorted(out, key=lambda s: (s.meeting_date, s.source))
@@ -125,6 +135,7 @@ class Store:
             "pages": len(paper.pages),
             "chunks": chunk_count,
             "source_url": paper.source_url,
+            "provenance": json.dumps(paper.provenance, sort_keys=True),
         }
 
     # -- writes -------------------------------------------------------------------------------

@@ -26,14 +26,13 @@ REPRESENTATIVE = (
 
 
 def outline(pdf: Path) -> dict:
-    """What the parser makes of a PDF, in golden-file form."""
+    """What the parser makes of a PDF read with its folder's other papers (as `ingest inspect` does), in golden-file form."""
     sys.path.insert(0, str(ROOT))
-    from ingest.pipeline import paper_outline, parse_pdf
+    from ingest.pipeline import paper_outline, read_in_folder
     from ingest.settings import Settings
 
     settings = Settings(root=ROOT, ocr=False)
-    source = pdf.resolve().relative_to(ROOT).as_posix()
-    return paper_outline(parse_pdf(pdf.read_bytes(), source=source, settings=settings))
+    return paper_outline(read_in_folder(pdf, settings=settings))
 
 
 def representative_pdfs() -> list[Path]:
