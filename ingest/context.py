@@ -47,6 +47,11 @@ BODY_WORDS = {
 }
 """Words a council's name shares with the name of its own meeting: a council's name has another word too."""
 NAME_SMALL_WORDS = {"of", "and", "for", "the", "on", "in", "upon", "with", "to", "at", "&", "-", "–", "cum", "le", "de", "by"}
+NOT_A_PLACE = {
+    "powers", "functions", "part", "report", "minutes", "agenda", "meeting", "members", "submission", "statement",
+    "constitution", "review", "notice", "budget", "policy", "leader", "cabinet", "committee", "appendix", "annex", "dear",
+}
+"""First words of a phrase that names a council without being its name ("Powers of Bristol City Council")."""
 GENERIC_HEADS = {"committee", "council", "board", "panel", "meeting", "executive", "commission", "forum", "authority", "assembly", "group", "cabinet"}
 NAME_FORBIDDEN = re.compile(r"[:;?!\"“”£$%/\\|<>{}\[\]=+*#@]|’s\b|'s\b|\.\s|\d")
 PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
@@ -91,7 +96,7 @@ def looks_like_council(value: str) -> bool:
     words = _words(value)
     if len(words) < 2 or len(words) > 10 or NAME_FORBIDDEN.search(value):
         return False
-    if words[-1].lower() not in COUNCIL_HEADS or words[0].lower() in NAME_SMALL_WORDS:
+    if words[-1].lower() not in COUNCIL_HEADS or words[0].lower() in NAME_SMALL_WORDS | NOT_A_PLACE:
         return False
     if not any(w.lower() not in BODY_WORDS and w.lower() not in NAME_SMALL_WORDS for w in words[:-1]):
         return False  # "County Council", "The Council": the name of a meeting, not of a council
@@ -124,8 +129,11 @@ def clean_council(value: str) -> str:
         value = display_title(value)
     if looks_like_council(value):
         return value
-    match = COUNCIL_CORE.search(value)
-    return match.group(1) if match and looks_like_council(match.group(1)) else ""
+    for start in (m.start() for m in re.finditer(r"(?<![\w-])[A-Z]", value)):
+        match = COUNCIL_CORE.match(value, start)
+        if match and looks_like_council(match.group(1)):
+            return match.group(1)
+    return ""
 
 
 def is_council_name(value: str) -> bool:
@@ -729,8 +737,9 @@ def _committee(members: list[_Paper]) -> None:
         m.committee = value
         own = owner is m or (m.own_committee and name_key(m.own_committee) == name_key(value))
         m.committee_from = "" if not value else (source if source in ("manifest", "filename", "folder") else "paper" if own else "sibling")
-        if m.previous_minutes and m.own_committee:
-            m.committee, m.committee_from = m.own_committee, "paper"
+        if m.previous_minutes and (m.name.committee or m.own_committee):
+            # Minutes of an earlier meeting name their own body; the folder's is the later meeting's.
+            m.committee, m.committee_from = (m.name.committee, "filename") if m.name.committee else (m.own_committee, "paper")
 
 
 def _councils(papers: list[_Paper], inherited: str = "") -> None:
