@@ -723,6 +723,7 @@ def _committee(members: list[_Paper]) -> None:
     names = [(m.name.committee, "filename", m) for m in members if not m.name.moderngov]
     others = [(m.own_committee, "paper", m) for m in members]
     value, source, owner = "", "", None
+    parish = False
     for ranked in (manifest, moderngov, folder, anchors, names, others):
         value, source, owner = first([r for r in ranked if r[0]])
         if value:
@@ -733,9 +734,10 @@ def _committee(members: list[_Paper]) -> None:
         match = next((PARISH_TYPES.search(c) for c in councils if c and PARISH_TYPES.search(c)), None)
         if match:
             value, source, owner = f"{match[1].title()} Council", "paper", None
+            parish = True
     for m in members:
         m.committee = value
-        own = owner is m or (m.own_committee and name_key(m.own_committee) == name_key(value))
+        own = owner is m or (m.own_committee and name_key(m.own_committee) == name_key(value)) or (parish and m.doc_type in ANCHOR_TYPES)
         m.committee_from = "" if not value else (source if source in ("manifest", "filename", "folder") else "paper" if own else "sibling")
         if m.previous_minutes and (m.name.committee or m.own_committee):
             # Minutes of an earlier meeting name their own body; the folder's is the later meeting's.

@@ -312,3 +312,86 @@ def test_resolving_a_folder_never_raises(papers):
         assert not context.meeting.committee or looks_like_committee(context.meeting.committee, bare_ok=True)
         assert not context.meeting.council or looks_like_council(context.meeting.council)
     listed_items(drafts[0].pages, "agenda")
+
+
+# -- through ingest, on ModernGov-named copies of real papers ----------------------------------------
+
+import shutil  # noqa: E402
+
+import pytest  # noqa: E402
+from pypdf import PdfReader, PdfWriter  # noqa: E402
+
+from conftest import REAL_PDFS  # noqa: E402
+from paperfactory import make_report  # noqa: E402
+
+KENT = {
+    "cabinet/2025-01-30/originals/Agenda frontsheet 30th-Jan-2025 10.00 Cabinet.pdf": "kent_cabinet_2025-01-30_agenda_frontsheet.pdf",
+    "cabinet/2025-01-30/originals/24-00115 - Adoption of Integrated Care Strategy delivery plan - Report.pdf": "kent_cabinet_2025-01-30_ics_delivery_plan_report_24-00115.pdf",
+    "cabinet/2025-01-30/originals/Appendix I Budget Risk Register 22.01.25.pdf": "kent_cabinet_2025-01-30_appendixI_budget_risk_register.pdf",
+    "full_council/2025-02-13/public_packs/Budget Amendments 13th-Feb-2025 09.30 County Council.pdf": "kent_county_council_2025-02-13_budget_amendments_pack.pdf",
+}
+
+
+def _kent_archive(root: Path) -> Path:
+    """Real Kent papers saved as a user saves a ModernGov site: one folder per meeting, ModernGov's file names."""
+    for name, real in KENT.items():
+        target = root / "kent-county-council" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REAL_PDFS / real, target)
+    # The same pack saved again under its URL-encoded name, with other bytes (a re-download): its text is the same.
+    pack = root / "kent-county-council" / "full_council" / "2025-02-13" / "public_packs"
+    writer = PdfWriter(clone_from=str(pack / "Budget Amendments 13th-Feb-2025 09.30 County Council.pdf"))
+    writer.add_metadata({"/Title": "downloaded again"})
+    with open(pack / "Budget%20Amendments%2013th-Feb-2025%2009.30%20County%20Council.pdf", "wb") as handle:
+        writer.write(handle)
+    return root / "kent-county-council"
+
+
+@pytest.mark.skipif(not REAL_PDFS.is_dir(), reason="../shared/realpdfs is not present on this machine")
+def test_a_moderngov_archive_gets_its_meetings_items_and_council(settings, fake_embeddings, tmp_path):
+    from ingest.pipeline import ingest_corpus, inspect_pdf
+    from ingest.store import Store
+
+    archive = _kent_archive(tmp_path / "corpus")
+    store = Store.from_settings(settings)
+    report = ingest_corpus(archive, settings=settings, store=store, embeddings=fake_embeddings)
+    assert [Path(f["path"]).name for f in report.failed] == ["Budget%20Amendments%2013th-Feb-2025%2009.30%20County%20Council.pdf"]
+    assert "duplicate of" in report.failed[0]["error"] and "same text" in report.failed[0]["error"]
+    assert (report.papers, report.no_meeting) == (4, 0)
+    papers = {Path(s.source).name: s for s in store.summaries()}
+    for summary in papers.values():
+        assert summary.council == "Kent County Council", summary.source
+    appendix = papers["Appendix I Budget Risk Register 22.01.25.pdf"]
+    assert (appendix.committee, appendix.meeting_date, appendix.provenance["meeting_date"]) == ("Cabinet", "2025-01-30", "folder")
+    assert appendix.provenance["committee"] == "filename", "the agenda frontsheet's ModernGov name names the committee"
+    report_paper = papers["24-00115 - Adoption of Integrated Care Strategy delivery plan - Report.pdf"]
+    assert (report_paper.items[0][0], report_paper.provenance["item"]) == ("8", "agenda"), "decision 24/00115 is item 8 of the agenda"
+    pack = papers["Budget Amendments 13th-Feb-2025 09.30 County Council.pdf"]
+    assert (pack.committee, pack.meeting_date, pack.title) == ("County Council", "2025-02-13", "Budget Amendments")
+    shown = inspect_pdf(archive / "cabinet/2025-01-30/originals/Appendix I Budget Risk Register 22.01.25.pdf", settings=settings)
+    assert shown["provenance"]["committee"] == "filename" and shown["committee"] == "Cabinet"
+
+
+def test_the_manifests_url_reaches_chunks_and_citations(settings, fake_embeddings, tmp_path):
+    from assistant.compose import Citations, Evidence
+    from ingest.pipeline import ingest_corpus
+    from ingest.store import Store
+
+    folder = tmp_path / "corpus" / "cabinet" / "2022-03-28"
+    make_report(folder / "report.pdf", paragraphs=["1.1 The Council adopted the Social Value Policy in October 2019."])
+    (folder / "meeting.json").write_text(json.dumps({
+        "council": "Rotherham Metropolitan Borough Council", "committee": "Cabinet", "meeting_date": "2022-03-28",
+        "url": "https://example.org/mgAi.aspx?ID=1",
+        "documents": [{"file": "report.pdf", "item": "126", "item_title": "Social Value Annual Report", "title": "Social Value Annual Report", "url": "https://example.org/documents/s1/report.pdf"}],
+    }))
+    store = Store.from_settings(settings)
+    report = ingest_corpus(tmp_path / "corpus", settings=settings, store=store, embeddings=fake_embeddings)
+    assert (report.papers, report.no_meeting, report.to_json()["no_meeting"]) == (1, 0, 0)
+    [summary] = store.summaries()
+    assert summary.source_url == "https://example.org/documents/s1/report.pdf"
+    assert summary.provenance["committee"] == "manifest" and summary.to_json()["provenance"]["item"] == "manifest"
+    chunks, _ = store.all_chunks()
+    assert {c.source_url for c in chunks} == {"https://example.org/documents/s1/report.pdf"}
+    citations = Citations()
+    citations.add(Evidence(chunks[0].text[:40], chunks[0], chunks[0].page_start, 1.0, 0, frozenset()))
+    assert citations.items[0].to_json()["source_url"] == "https://example.org/documents/s1/report.pdf"
