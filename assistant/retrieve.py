@@ -45,7 +45,7 @@ IVF_MIN = 200_000
 (150 MB per 100k chunks, ~10 ms a question on this machine), which at 1M chunks is ~100 ms alone."""
 IVF_TRAIN = 50_000
 """Vectors the clusters are trained on (a fixed-seed sample)."""
-IVF_PROBE = 0.04
+IVF_PROBE = 0.02
 """Share of the clusters a question's vector is compared within (the nearest ones)."""
 EXACT_BELOW = 30_000
 """Filters passing fewer chunks than this are scored exactly, over just those chunks."""
@@ -98,12 +98,14 @@ class TokenTable:
 class ClusterIndex:
     """An inverted file over unit vectors: k-means clusters (fixed seed), each question compared within the nearest ones."""
 
-    def __init__(self, centroids: np.ndarray, assign: np.ndarray) -> None:
+    def __init__(self, centroids: np.ndarray, assign: np.ndarray, vectors: np.ndarray) -> None:
         self.centroids = centroids
         self.assign = assign
         """Cluster of each row."""
         self.order = np.argsort(assign, kind="stable").astype(np.int64)
         self.bounds = np.searchsorted(assign[self.order], np.arange(len(centroids) + 1))
+        self.grouped = np.ascontiguousarray(vectors[self.order], dtype=np.float32)
+        """The vectors cluster by cluster: a cluster is one contiguous block (a gather of scattered rows cost more than the products)."""
 
     @classmethod
     def train(cls, vectors: np.ndarray, seed: int = 15) -> "ClusterIndex":
@@ -120,7 +122,7 @@ class ClusterIndex:
                 if len(members):
                     centroids[c] = members.mean(axis=0)
             centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
-        return cls(centroids, cls.nearest_cluster(centroids, vectors))
+        return cls(centroids, cls.nearest_cluster(centroids, vectors), vectors)
 
     @staticmethod
     def nearest_cluster(centroids: np.ndarray, vectors: np.ndarray) -> np.ndarray:
@@ -130,11 +132,14 @@ class ClusterIndex:
             out[start : start + 65536] = np.argmax(np.asarray(vectors[start : start + 65536]) @ centroids.T, axis=1)
         return out
 
-    def candidates(self, query: np.ndarray, probe: int) -> np.ndarray:
-        """Rows of the `probe` clusters nearest the query."""
+    def scores(self, query: np.ndarray, probe: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, similarities) of the rows in the `probe` clusters nearest the query."""
         probe = min(probe, len(self.centroids))
         best = np.argpartition(-(self.centroids @ query), probe - 1)[:probe]
-        return np.concatenate([self.order[self.bounds[c] : self.bounds[c + 1]] for c in best])
+        spans = [(self.bounds[c], self.bounds[c + 1]) for c in best]
+        rows = np.concatenate([self.order[a:b] for a, b in spans])
+        similarity = np.concatenate([self.grouped[a:b] @ query for a, b in spans])
+        return rows, similarity
 
 
 class KeywordIndex:
@@ -278,13 +283,13 @@ class KeywordIndex:
         else:
             probe = max(1, int(len(self.clusters.centroids) * IVF_PROBE))
             while True:
-                rows = np.sort(self.clusters.candidates(query, probe))
+                rows, similarity = self.clusters.scores(query, probe)
                 if mask is not None:
-                    rows = rows[mask[rows]]
+                    keep = mask[rows]
+                    rows, similarity = rows[keep], similarity[keep]
                 if len(rows) >= k or probe >= len(self.clusters.centroids):
                     break
                 probe *= 4
-            similarity = self.vectors[rows] @ query
         k = min(k, len(similarity))
         if not k:
             return []
@@ -328,7 +333,7 @@ class SavedIndex:
             vectors = np.load(folder / "vectors.npy", mmap_mode="r") if meta.get("vectors") else None
             clusters = None
             if (folder / "centroids.npy").is_file():
-                clusters = ClusterIndex(np.load(folder / "centroids.npy"), np.load(folder / "assign.npy"))
+                clusters = ClusterIndex(np.load(folder / "centroids.npy"), np.load(folder / "assign.npy"), vectors)
             bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True) if chunks else None
         except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError) as exc:
             log.info("saved keyword index not used (%s): rebuilding", exc)
@@ -384,7 +389,7 @@ def updated(base: KeywordIndex, done: dict[str, int], fetch: Callable[[list[str]
     if base.clusters is not None and vectors is not None and len(vectors) < 2 * len(base.clusters.assign):
         # New rows join the nearest existing cluster; the clusters are trained again when the index has doubled.
         extra = ClusterIndex.nearest_cluster(base.clusters.centroids, new_vectors) if new_vectors is not None else np.zeros(0, np.int32)
-        clusters = ClusterIndex(base.clusters.centroids, np.concatenate([base.clusters.assign[keep], extra]))
+        clusters = ClusterIndex(base.clusters.centroids, np.concatenate([base.clusters.assign[keep], extra]), vectors)
     return KeywordIndex(chunks, vectors, table=table, clusters=clusters)
 
 
@@ -404,15 +409,23 @@ def keyword_folder(settings) -> Path:
 class Retriever:
     """Hybrid search over one index; thread-safe for concurrent app users."""
 
-    def __init__(self, store, embeddings, *, fusion: str = "rrf", fetch_k: int = 40, saved: Path | None = None) -> None:
+    def __init__(
+        self, store, embeddings, *, fusion: str = "rrf", fetch_k: int = 40, saved: Path | None = None, check_every: float = 0.0
+    ) -> None:
         self.store = store
         self.embeddings = embeddings
         self.fusion = fusion
         self.fetch_k = fetch_k
         self.saved = SavedIndex(saved) if saved is not None else None
         """Where the keyword index is saved and loaded from (None: built in memory each time)."""
+        self.check_every = check_every
+        """Seconds between checks of the registry for papers another process ingested (0: only on refresh())."""
+        self.on_change: Callable[[], None] | None = None
+        """Called after the index changed (the assistant forgets its catalogue)."""
         self._keyword: KeywordIndex | None = None
         self._stamp = ""
+        self._checked = time.monotonic()
+        self._checking = threading.Lock()
         self._lock = threading.Lock()
         self._save_lock = threading.Lock()
 
@@ -454,9 +467,28 @@ class Retriever:
                 index = updated(base, done, lambda ids: self.store.chunks_of(ids, with_vectors=with_vectors))
             changed = index is not self._keyword
             self._keyword, self._stamp = index, stamp
+            self._checked = time.monotonic()
+        if changed and self.on_change is not None:
+            self.on_change()
         if self.saved is not None and changed:
             self._save(index, stamp)
         return changed
+
+    def _check_in_background(self) -> None:
+        """Refresh in a thread when check_every has passed: questions meanwhile use the index they have."""
+        if not self.check_every or time.monotonic() - self._checked < self.check_every or not self._checking.acquire(blocking=False):
+            return
+
+        def check() -> None:
+            try:
+                self.refresh()
+            except Exception:  # noqa: BLE001 (a failed check leaves the index as it was; the next one tries again)
+                log.exception("keyword index refresh failed")
+            finally:
+                self._checked = time.monotonic()
+                self._checking.release()
+
+        threading.Thread(target=check, daemon=True, name="keyword-refresh").start()
 
     def _save(self, index: KeywordIndex, stamp: str) -> None:
         # Saving is best effort: a read-only index folder still answers, from the index in memory.
@@ -470,6 +502,7 @@ class Retriever:
 
     def search(self, query: str, filters: Filters, *, k: int = 8, method: str = "hybrid") -> Retrieval:
         """The best k chunks for a query under filters, by the named method (hybrid, dense or bm25)."""
+        self._check_in_background()
         keyword = self.keyword
         mask = keyword.mask(filters)
         timings: dict[str, float] = {}

@@ -152,8 +152,10 @@ class Assistant:
         self.store = store or Store.from_settings(settings)
         self.embeddings = embeddings or embeddings_for(settings, threads=settings.embed_threads)
         self.retriever = Retriever(
-            self.store, self.embeddings, fusion=settings.fusion, fetch_k=settings.fetch_k, saved=keyword_folder(settings)
+            self.store, self.embeddings, fusion=settings.fusion, fetch_k=settings.fetch_k, saved=keyword_folder(settings),
+            check_every=settings.refresh_seconds,
         )
+        self.retriever.on_change = self._forget_papers
         self._pages: OrderedDict[str, list[str]] = OrderedDict()
         self._pages_lock = threading.Lock()
         self._papers: list[PaperSummary] | None = None
@@ -169,12 +171,13 @@ class Assistant:
 
     def refresh(self) -> bool:
         """Pick up papers ingested since start-up (keyword index and catalogue); True if anything changed."""
-        changed = self.retriever.refresh()
-        if changed:
-            self._papers = None
-            with self._pages_lock:
-                self._pages.clear()
-        return changed
+        return self.retriever.refresh()
+
+    def _forget_papers(self) -> None:
+        """The index changed: the catalogue and cached page texts are read again when next needed."""
+        self._papers = None
+        with self._pages_lock:
+            self._pages.clear()
 
     def warm_up(self) -> None:
         """Load the embedding model and build the keyword index now rather than on the first question."""

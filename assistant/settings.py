@@ -23,6 +23,9 @@ class Settings(IngestSettings):
     # the other core is busy each of its waits stalls a query embedding from ~14 ms to 50-480 ms
     # (measured on 2 cores). Concurrent app users are spread over the cores by their own threads.
     embed_threads: int = Field(default=1, description="Torch threads for embedding questions (and uploads in the app); 0 keeps torch's default.")
+    refresh_seconds: float = Field(
+        default=5.0, description="Seconds between checks for papers another process (ingest build) added to the index; 0: never."
+    )
     min_dense: float = Field(default=0.46, description="Refuse when no chunk is this similar to the question (cosine; set on the gold set).")
     sure_dense: float = Field(default=0.60, description="Answer without further checks when a chunk is this similar (set on the gold set).")
     min_coverage: float = Field(default=0.2, description="Between the two: share of the question's idf-weighted terms the best chunks must contain.")
