@@ -415,13 +415,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     from assistant.service import Assistant
-    from ingest.embedding import SentenceTransformerEmbeddings
-    from ingest.settings import default_model_path
+    from ingest.embedding import embeddings_for
+    from ingest.settings import Settings as IngestSettings
 
     cases = load_cases(args.dataset)
     if args.limit:
         cases = cases[: args.limit]
-    embeddings = SentenceTransformerEmbeddings(default_model_path())
+    # The backend the environment names (COUNCIL_EMBED_BACKEND), as the index's collection name says.
+    embeddings = embeddings_for(IngestSettings(index_dir=args.index_dir))
     started = time.perf_counter()
     settings, report = build_index(args.index_dir, corpus=args.corpus, embeddings=embeddings)
     if report.failed:
