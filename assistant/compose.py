@@ -12,7 +12,7 @@ from datetime import date
 from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
-from .records import Answer, Citation, Event, Filters, Hit
+from .records import Answer, Citation, Filters, Hit
 from .text import long_date, squash, tokens
 
 log = logging.getLogger(__name__)
@@ -149,8 +149,6 @@ PROCEDURAL = re.compile(
 )
 DISTINCTIVE_IDF = 2.0
 """A question term this rare (in under about one chunk in seven) says what the question is about; "social value" does not."""
-RARE_IDF = 3.5
-"""A question term this rare (in under about one chunk in thirty) names a subject few papers take up."""
 ANCHOR_SHARE = 0.4
 """Share of the best sentence's weight of distinctive question terms that a sentence from another round of
 meetings must hold to join an answer (set on the development sets)."""
@@ -588,18 +586,6 @@ class Composer:
             # "Who wrote the 2023 annual report?" is answered by the lines naming whose report it was, and
             # only by them, each paper's (the author may have changed); without one, by the best sentences.
             candidates = authorship
-        if mode == "timeline":
-            timeline = self._timeline(question, hits, candidates, filters)
-            if timeline is None or len(timeline.events) > 1:
-                return timeline
-            # One meeting holds the whole story ("the share of spend since 2008/09", in one report's
-            # table): a line for one meeting would show two of its sentences; the meeting gets a full answer.
-            full = self.compose(question, hits, mode="answer", filters=filters, asked=asked)
-            if full is None:
-                return timeline
-            event = timeline.events[0]
-            keys = tuple(c.key for c in full.citations if (c.meeting_date, c.committee) == (event.meeting_date, event.committee))
-            return replace(full, mode="timeline", events=(replace(event, citation_keys=keys),) if keys else ())
         limit = MAX_SENTENCES[mode]
         # A question about several councils gets each its share of the answer.
         share = -(-limit // len(filters.councils)) if len(filters.councils) > 1 else 99
@@ -680,67 +666,6 @@ class Composer:
                 lines.append(" ".join(prose))
             blocks.append("\n".join(lines))
         return "\n\n".join(blocks)
-
-    def _timeline(self, question: str, hits: list[Hit], candidates: list[Evidence], filters: Filters) -> Answer | None:
-        """One line per meeting in date order, with the most telling verified sentence of each."""
-        if not hits:
-            return None
-        top_dense = max(h.dense for h in hits)
-        topic = self.topic_terms(question, filters)
-        # A meeting belongs on the timeline when it took an item on the topic ("Social Value Annual
-        # Report" for "social value") or its papers come close to the question in meaning.
-        relevant = {
-            meeting_key(h.chunk)
-            for rank, h in enumerate(hits)
-            if h.chunk.meeting_date and (topic <= set(tokens(h.chunk.title)) or h.dense >= top_dense - 0.15 or rank < 3)
-        }
-        # A meeting none of whose hits names the question's distinctive subject ("employee ownership")
-        # took the topic's papers, not this subject.
-        # Only terms the best hit holds: a rare word of the question's phrasing ("side", or one that only a
-        # lesser hit happens to use) names no subject.
-        found = {t for h in hits[:1] for t in tokens(f"{h.chunk.title} {h.chunk.text}")}
-        anchors = frozenset(t for t in self.distinctive_terms(question, filters) if self.idf(t) >= RARE_IDF and t in found)
-        if anchors:
-            named = {meeting_key(h.chunk) for h in hits if anchors & set(tokens(f"{h.chunk.title} {h.chunk.text}"))}
-            relevant &= named
-        # A timeline traces one council: the one the question names, or else the one its best paper is from.
-        if not filters.councils:
-            relevant = {key for key in relevant if key[2] == hits[0].chunk.council}
-        best: dict[tuple, list[Evidence]] = {}
-        for candidate in candidates:
-            key = meeting_key(candidate.chunk)
-            if key not in relevant:
-                continue
-            chosen = best.get(key, [])
-            # One telling sentence per meeting, and a second when only it carries the meeting's figures.
-            if len(chosen) >= 2 or (chosen and (has_figure(chosen[0].text) or not has_figure(candidate.text))):
-                continue
-            if chosen and (_similar(candidate.terms, chosen[0].terms) or candidate.chunk.item != chosen[0].chunk.item):
-                continue
-            if self.verified(candidate):
-                best[key] = chosen + [candidate]
-        if not best:
-            return None
-        citations = Citations()
-        lines, events = [], []
-        for key in sorted(best):
-            members = sorted(best[key], key=lambda e: (e.chunk.ordinal, e.start))
-            c = members[0].chunk
-            keys = tuple(citations.add(e) for e in members)
-            summary = " ".join(e.display for e in members)
-            cited = " ".join(f"{e.display} [{k}]" for e, k in zip(members, keys))
-            item = f", item {c.item}" if c.item else ""
-            lines.append(f"- **{long_date(c.meeting_date)}** — {c.committee}{item} ({c.title}): {cited}")
-            events.append(Event(meeting_date=c.meeting_date, committee=c.committee, item=c.item, title=c.title, summary=summary, citation_keys=keys))
-        return Answer(
-            question=question,
-            answered=True,
-            answer="\n".join(lines),
-            citations=tuple(citations.items),
-            mode="timeline",
-            filters=filters,
-            events=tuple(events),
-        )
 
 
 def has_figure(text: str) -> bool:

@@ -27,6 +27,7 @@ from .retrieve import Retrieval, Retriever, keyword_folder
 from .settings import Settings
 from .spelling import Speller
 from .text import long_date
+from .trace import Tracer
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,8 @@ OWN_QUESTION = re.compile(
 COMPARE = re.compile(r"\bcompar|\bversus\b|\bvs\.?\b|\bagainst\b|\b(?:up|down)\s+on\b|\b(?:more|less|higher|lower|bigger|smaller)\s+than\b", re.I)
 SET_ASIDE = "set_aside"
 """Filter label of a date the question describes its subject with, set aside because no paper has it."""
+TRACE_SEEDS = 30
+"""Hits a trace starts from, before it follows the matter's identifiers to other meetings."""
 KEYWORD_ONLY_COVERAGE = 0.5
 """With no dense similarity, the share of the question's weighted terms the best chunks must hold."""
 
@@ -287,10 +290,31 @@ class Assistant:
                 relaxed = undated
                 # A follow-up ("and the year after?") carries the year in its filter only: the search needs its words.
                 question = question if named(question) else f"{question} {start}/{(start + 1) % 100:02d}"
+        if relaxed is None:
+            relaxed = self._date_of_subject(question, asked)
         if relaxed is None or self.unmatched(relaxed):
             return question, asked
         dates = describe(replace(asked, labels=tuple(l for l in asked.labels if l not in relaxed.labels)))
         return question, replace(relaxed, labels=relaxed.labels + ((SET_ASIDE, dates),))
+
+    def _date_of_subject(self, question: str, asked: Filters) -> Filters | None:
+        """The filters without a date no meeting was held on, when other meetings' papers name that date.
+
+        "The council's external debt at the end of November 2024" is in a report to a meeting in
+        January: the month describes the debt, not the meeting. A date no paper even mentions stays
+        a filter, and so does a date chosen with the app's or CLI's filters rather than said in the question.
+        """
+        facet, said = next(((f, w) for f, w in asked.labels if f in DATE_FACETS), ("", ""))
+        year = re.search(r"(?:19|20)\d\d", said)
+        # A bare year is when the question's meetings were ("what did we commit to in 2017?"); a month or a day
+        # is as often the date of what it asks about.
+        if not year or facet not in ("month", "date") or said.lower() not in question.lower():
+            return None
+        undated = replace(asked, date_from="", date_to="", labels=tuple(l for l in asked.labels if l[0] not in DATE_FACETS))
+        if self.unmatched(undated):
+            return None
+        words = re.compile(r"\b" + r"\s+".join(map(re.escape, said.split())) + r"\b", re.I)
+        return undated if self.retriever.keyword.any_text(undated, lambda text: bool(words.search(text)), hint=year.group(0)) else None
 
     def search(self, query: str, *, filters: Filters | None = None, k: int | None = None, method: str | None = None) -> list[Hit]:
         """Ranked chunks for a query (filters parsed from it unless given)."""
@@ -373,13 +397,15 @@ class Assistant:
             hits = with_context(hits, lambda c: keyword.item_start(c) if c.doc_type in ("report", "appendix") else None)
         elif ASKS_CHAIR.search(standalone):  # the minutes open with who was present and in the chair
             hits = with_context(hits, keyword.minutes_opening)
-        composer = Composer(self.page_texts, keyword.idf, keyword.next_chunk, keyword.vocabulary)
+        composer = self._composer()
         answer: Answer | None = None
         if hits and self._confident(standalone, hits, composer, applied):
             compose_started = time.perf_counter()
             # A timeline is structured (one event per meeting, each with its keys): the model writes prose only.
             if self.settings.uses_llm and mode != "timeline":
                 answer = self._ask_llm(standalone, hits, mode, applied, composer)
+            if answer is None and mode == "timeline":
+                answer = self._tracer(composer).trace(standalone, hits, applied)
             if answer is None:
                 asked = spelt if history and OWN_QUESTION.match(spelt) else ""
                 answer = composer.compose(standalone, hits, mode=mode, filters=applied, asked=asked)
@@ -398,6 +424,13 @@ class Assistant:
             timings_ms=timings,
         )
 
+    def _composer(self) -> Composer:
+        keyword = self.retriever.keyword
+        return Composer(self.page_texts, keyword.idf, keyword.next_chunk, keyword.vocabulary)
+
+    def _tracer(self, composer: Composer) -> Tracer:
+        return Tracer(composer, self.retriever.keyword, lambda query, where, k: self.retriever.search(query, where, k=k).hits)
+
     def timeline(self, topic: str, *, filters: Filters | None = None) -> Answer:
         """Meetings in date order on a topic (the Timeline tab): ask() in timeline mode."""
         topic = " ".join(topic.split()) or "social value"
@@ -411,7 +444,11 @@ class Assistant:
             return []
         query = f"{topic} commitments secured value delivered local spend £ million"
         hits = self.retriever.search(query, applied, k=k, method="hybrid").hits
-        return figure_points((h.chunk for h in hits), self.page_texts)
+        # The series a programme reports year by year, where its papers use their words; else the one
+        # figure that recurs with the topic itself (a precept, a budget, a count), as a trace reads it.
+        return figure_points((h.chunk for h in hits), self.page_texts) or self._tracer(self._composer()).figures(
+            topic, self.retriever.search(topic, applied, k=TRACE_SEEDS, method="hybrid").hits, applied
+        )
 
     def _retrieve(self, query: str, filters: Filters, k: int, method: str) -> Retrieval:
         """Hybrid search; a question about several councils draws on each of them in turn.

@@ -22,6 +22,37 @@ def meeting_key(committee: str, date: str) -> MeetingKey:
     return (" ".join(committee.lower().split()), date.strip())
 
 
+GENERIC_BODY_WORDS = frozenset("the of and committee council meeting board panel sub".split())
+
+
+def same_meeting(committee: str, date: str, source: str, expected: Mapping) -> bool:
+    """Whether a hit or citation is of an expected meeting: the very paper named, or its date and a compatible committee.
+
+    Real papers name one body several ways ("Transport and Connectivity Policy Committee", "Transport
+    & Connectivity Committee"; a parish's "Parish Council" or its full name), and a paper whose committee
+    ingest could not read is still of its meeting: on the same date, the committee names must share a
+    word of their own or one must be missing.
+    """
+    want_source = str(expected.get("source") or "")
+    if want_source and source and Path(source).as_posix().endswith(want_source):
+        return True
+    if not expected.get("date") or date.strip() != str(expected["date"]).strip():
+        return False
+    want, got = meeting_key(str(expected.get("committee", "")), "")[0], meeting_key(committee, "")[0]
+    if want == got or not want or not got:
+        return True
+    words = lambda name: set(re.findall(r"[a-z]+", name.replace("&", "and"))) - GENERIC_BODY_WORDS  # noqa: E731
+    return bool(words(want) & words(got)) or (not words(want) and not words(got))
+
+
+def canonical(committee: str, date: str, source: str, expected: Sequence[Mapping]) -> MeetingKey:
+    """The key of the expected meeting a hit or citation is of, else its own (committee, date) key."""
+    for meeting in expected:
+        if same_meeting(committee, date, source, meeting):
+            return meeting_key(str(meeting.get("committee", "")), str(meeting.get("date", "")) or str(meeting.get("source", "")))
+    return meeting_key(committee, date)
+
+
 def ranked_meetings(hits: Iterable[tuple[str, str]]) -> list[MeetingKey]:
     """(committee, date) of ranked hits -> distinct meetings in order of first appearance."""
     seen: list[MeetingKey] = []
@@ -138,10 +169,9 @@ def judge_citations(
     citations: Sequence[Mapping], expected: Sequence[Mapping], page_text: PageText
 ) -> list[dict]:
     """One verdict per citation: does its meeting belong to the case, and is its quote on its page?"""
-    wanted = {meeting_key(m["committee"], m["date"]) for m in expected}
     verdicts = []
     for c in citations:
-        in_meeting = meeting_key(c["committee"], c["meeting_date"]) in wanted
+        in_meeting = any(same_meeting(c["committee"], c["meeting_date"], c.get("source", ""), m) for m in expected)
         text = page_text(c["source"], int(c["page"]))
         on_page = text is not None and quote_on_page(c["quote"], text)
         verdicts.append(
@@ -166,11 +196,19 @@ def citation_precision(verdicts: Sequence[Mapping]) -> float | None:
 
 def citation_recall(citations: Sequence[Mapping], expected: Sequence[Mapping]) -> float:
     """Share of the expected meetings that at least one citation points at."""
-    wanted = {meeting_key(m["committee"], m["date"]) for m in expected}
-    if not wanted:
+    if not expected:
         return 1.0
-    cited = {meeting_key(c["committee"], c["meeting_date"]) for c in citations}
-    return len(wanted & cited) / len(wanted)
+    found = [m for m in expected if any(same_meeting(c["committee"], c["meeting_date"], c.get("source", ""), m) for c in citations)]
+    return len(found) / len(expected)
+
+
+def meeting_precision(citations: Sequence[Mapping], expected: Sequence[Mapping]) -> float | None:
+    """Share of the distinct meetings an answer cites that are expected ones (None when it cites none)."""
+    cited = {canonical(c["committee"], c["meeting_date"], c.get("source", ""), expected) for c in citations}
+    if not cited:
+        return None
+    wanted = {canonical(str(m.get("committee", "")), str(m.get("date", "")), str(m.get("source", "")), expected) for m in expected}
+    return len(cited & wanted) / len(cited)
 
 
 # -- refusals and filters -------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from pydantic import BaseModel, Field
 
 from .metrics import (
     PdfPages,
+    canonical,
+    meeting_precision,
     citation_precision,
     citation_recall,
     false_refusal_rate,
@@ -60,6 +62,10 @@ class ExpectedMeeting(BaseModel):
     item: str = ""
     restates: bool = False
     """The paper states the answer only as a recap of another meeting's: a right citation, not a required one."""
+    source: str = ""
+    """The paper that states it, relative to the dataset's corpus (real sets); a citation of it is of this meeting."""
+    pages: list[int] = []
+    """Pages of that paper where the answer is stated (informative)."""
 
 
 class ExpectedFilters(BaseModel):
@@ -83,6 +89,14 @@ class Case(BaseModel):
     key_facts: list[str] = []
     filters_expected: ExpectedFilters | None = None
     history: list[str] = []
+    council: str = ""
+    """The body whose papers answer it (informative)."""
+
+
+def dataset_corpus(path: Path) -> Path:
+    """The folder of papers a dataset was written on: its `corpus:` (relative to the project root), else corpus/."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return (ROOT / str(data.get("corpus") or "corpus")).resolve()
 
 
 def load_cases(path: Path = DEFAULT_DATASET) -> list[Case]:
@@ -116,9 +130,12 @@ def _retrieval_scores(assistant, case: Case, method: str) -> dict:
     """Meeting-level recall@5, reciprocal rank and nDCG@10 of one retrieval method for one case."""
     standalone, filters = assistant.resolve(case.question, case.history)
     hits = assistant.search(standalone, filters=filters, k=RETRIEVE_K, method=method)
-    relevant = {meeting_key(m.committee, m.date) for m in case.expected_meetings if not m.restates}
-    neutral = {meeting_key(m.committee, m.date) for m in case.expected_meetings if m.restates} - relevant
-    ranked = [m for m in ranked_meetings((h.chunk.committee, h.chunk.meeting_date) for h in hits) if m not in neutral]
+    expected = [m.model_dump() for m in case.expected_meetings]
+    key = lambda m: canonical(m["committee"], m["date"], m["source"], expected)  # noqa: E731
+    relevant = {key(m) for m in expected if not m["restates"]}
+    neutral = {key(m) for m in expected if m["restates"]} - relevant
+    meetings = (canonical(h.chunk.committee, h.chunk.meeting_date, getattr(h.chunk, "source", ""), expected) for h in hits)
+    ranked = [m for m in ranked_meetings(meetings) if m not in neutral]
     return {
         "recall@5": recall_at_k(ranked, relevant, 5),
         "mrr": reciprocal_rank(ranked, relevant),
@@ -154,6 +171,9 @@ def _answer_case(assistant, case: Case, pages, method: str | None = None) -> dic
             "citation_recall": citation_recall(payload["citations"], [m for m in expected if not m["restates"]]) if answer.answered else 0.0,
             "cited_meetings": sorted({f"{c['committee']} {c['meeting_date']}" for c in payload["citations"]}),
         }
+        if case.mode == "timeline":
+            # A trace is judged by its meetings: how many of the matter's meetings it cites, and how many it cites wrongly.
+            out["meeting_precision"] = meeting_precision(payload["citations"], expected) if answer.answered else None
     else:
         out["citations"] = [f"{c['committee']} {c['meeting_date']} p. {c['page']}" for c in payload["citations"]]
     if case.filters_expected is not None:
@@ -179,6 +199,19 @@ def _answer_metrics(cases: Sequence[Case], answers: Sequence[dict]) -> dict:
         "citations": len(verdicts),
         "citations_wrong_meeting": sum(not v["expected_meeting"] for v in verdicts),
         "citations_quote_not_on_page": sum(not v["quote_on_page"] for v in verdicts),
+        "trace": _trace_metrics(cases, answers),
+    }
+
+
+def _trace_metrics(cases: Sequence[Case], answers: Sequence[dict]) -> dict:
+    """Meeting recall and precision of the answerable timeline (trace) cases, apart from the rest."""
+    traces = [(c, a) for c, a in zip(cases, answers) if c.answerable and c.mode == "timeline"]
+    precisions = [a["meeting_precision"] for _, a in traces if a.get("meeting_precision") is not None]
+    return {
+        "cases": len(traces),
+        "meeting_recall": mean(a["citation_recall"] for _, a in traces) if traces else None,
+        "meeting_precision": mean(precisions) if precisions else None,
+        "key_fact_recall": (sum(len(a["key_facts_found"]) for _, a in traces) / n) if (n := sum(len(c.key_facts) for c, _ in traces)) else None,
     }
 
 
@@ -406,8 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
     parser.add_argument("--limit", type=int, default=0, help="Only the first N cases.")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--index-dir", type=Path, default=DEFAULT_INDEX)
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--index-dir", type=Path, default=None, help="Default: .index/eval, or .index/eval-<corpus> for another corpus.")
+    parser.add_argument("--corpus", type=Path, default=None, help="Default: the dataset's `corpus:`, else corpus/.")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -419,6 +452,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ingest.settings import Settings as IngestSettings
 
     cases = load_cases(args.dataset)
+    args.corpus = args.corpus or dataset_corpus(args.dataset)
+    if args.index_dir is None:
+        own = args.corpus.resolve() == (ROOT / "corpus").resolve()
+        args.index_dir = DEFAULT_INDEX if own else DEFAULT_INDEX.with_name(f"eval-{args.corpus.resolve().name}")
     if args.limit:
         cases = cases[: args.limit]
     # The backend the environment names (COUNCIL_EMBED_BACKEND), as the index's collection name says.

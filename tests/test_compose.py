@@ -220,39 +220,6 @@ def test_what_the_board_asked_for_brings_every_part_of_its_resolution():
     assert "(4) That future reports" not in answer.answer
 
 
-def test_a_timeline_on_a_rare_subject_leaves_out_meetings_that_never_name_it():
-    # In the order retrieval ranks them for the question: the best hit names the subject.
-    said = {
-        ("Cabinet", "2024-03-18"): "Employee ownership became one of the priorities for 2024.",
-        ("Cabinet", "2019-10-21"): "That the social value policy be approved for all council contracts.",
-        ("Cabinet", "2022-03-28"): "A workshop on employee ownership was held with local firms.",
-        ("Cabinet", "2023-03-20"): "Social value commitments grew across council contracts this year.",
-    }
-    rare = {"employe", "ownership"}
-    idf = lambda term: 5.0 if term in rare else 1.0  # noqa: E731
-    answer = _answer_from_sittings("How has employee ownership featured in social value over the years?", said, idf, mode="timeline")
-    assert [e.meeting_date for e in answer.events] == ["2022-03-28", "2024-03-18"]
-    # A rare word of the question's phrasing that no paper uses ("side"), or that the best hit does not
-    # use ("uplift" where the papers mostly say "growth"), leaves the timeline whole.
-    answer = _answer_from_sittings("How has the social value side developed over the years?", said, lambda t: 5.0 if t == "side" else 1.0, mode="timeline")
-    assert len(answer.events) == 4
-    uplift = dict([next(iter(said.items())), (("Cabinet", "2021-02-01"), "The uplift in supplier commitments was strong over the year.")]) | said
-    answer = _answer_from_sittings("How has the uplift in commitments developed over the years?", uplift, lambda t: 5.0 if t == "uplift" else 1.0, mode="timeline")
-    assert len(answer.events) == 5
-
-
-def test_a_timeline_that_one_meeting_holds_is_that_meetings_full_answer():
-    said = {
-        ("Resources and Governance Scrutiny Committee", "2021-03-09"): "In 2008/09 the local share of spend was 51.5%. "
-        "By 2015/16 the local share of spend had reached 73.6%. In 2017/18 the local share of spend was 71.3%. "
-        "In 2018/19 the local share of spend was 70%.",
-    }
-    answer = _answer_from_sittings("How has the local share of spend changed over the years?", said, mode="timeline")
-    assert all(figure in answer.answer for figure in ("51.5%", "73.6%", "71.3%", "70%"))
-    assert answer.mode == "timeline" and len(answer.events) == 1
-    assert set(answer.events[0].citation_keys) == {c.key for c in answer.citations}
-
-
 def test_sentences_of_one_paper_alike_but_for_their_figures_are_both_shown():
     said = {
         ("Resources and Governance Scrutiny Committee", "2021-03-09"): "Suppliers reported that they created around 1,302 jobs and 665 apprenticeships in the city. "

@@ -323,3 +323,25 @@ def test_a_misspelt_word_is_read_as_meant_and_the_answer_says_so(assistant):
     assert answer.answer.startswith("*Read “Cabniet” as “Cabinet”.*")
     refused = assistant.ask("When were the potholes on Rotherhm's roads fixed?")
     assert not refused.answered and "“Rotherhm” as “Rotherham”" in refused.answer
+
+
+def test_a_date_describing_the_subject_is_no_meeting_filter_when_other_meetings_papers_name_it(assistant):
+    # No meeting was held in September 2021; the accreditation "in September 2021" is in a 2022 report.
+    answer = assistant.ask("What happened with Living Wage accreditation in September 2021?")
+    assert answer.answered and any(c.meeting_date == "2022-03-28" for c in answer.citations)
+    assert "September 2021" in answer.answer and "other meetings" in answer.answer
+    # A month no paper names at all still fails closed.
+    assert assistant.ask("What was decided in August 2020?").answer.startswith("No papers in the index match")
+
+
+def test_a_filtered_answer_says_how_many_undated_papers_were_not_searched(assistant, monkeypatch):
+    from dataclasses import replace
+
+    from assistant.records import Filters
+
+    year = Filters(date_from="2022-01-01", date_to="2022-12-31")
+    assert assistant.unsearched(year) == ""
+    papers = assistant.papers()
+    monkeypatch.setattr(assistant, "papers", lambda: papers + [replace(papers[0], meeting_date="", source="undated.pdf")])
+    assert assistant.unsearched(year).startswith("1 paper with no known meeting date")
+    assert "1 paper with no known" in assistant.ask("What did Cabinet agree in 2022?").answer

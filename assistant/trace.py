@@ -1,0 +1,351 @@
+"""The researcher's question: a matter traced across meetings and years.
+
+A trace ("what happened to the application for ...", "how did the precept change between 2016
+and 2019", "history of ...") wants every meeting that dealt with the matter, in date order, with
+what each reported, decided or asked, and a few lines at the top: when it was first raised, what
+was decided, where it stands now. Minutes rarely repeat the question's words year after year, so a
+matter is followed by what identifies it in the papers themselves (a planning reference, a
+footpath number, a decision number, the name of a site or a company), read from the best early
+hits and carried to every later meeting that names it.
+
+Where the matter has a figure that recurs (a precept, a budget, a count), the figure of each
+meeting is shown as a table, and as points for the Timeline tab's chart; a figure the papers
+themselves correct ("£13m, not £113m") is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ingest.chunking import sentence_spans
+from ingest.records import Chunk
+
+from .amounts import read_amounts
+from .compose import DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _looks_back, has_figure, meeting_key
+from .figures import NEGATED, FigurePoint
+from .records import Answer, Event, Filters, Hit
+from .text import long_date, squash, tokens
+
+# What identifies a matter in any council's papers, whatever the words around it.
+IDENTIFIERS = (
+    # Planning and decision references: "3/24/0123/FUL", "24/00108", "24-00108", "19/01234/HOU".
+    re.compile(r"\b(?:[A-Z]{1,3}/)?\d{1,2}/\d{2}/\d{3,5}(?:/[A-Z]{2,6})?\b|\b\d{2}/\d{4,5}(?:/[A-Z]{2,6})?\b|\b\d{2}-\d{5}\b"),
+    # Rights of way and routes: "footpath 123", "FP 12", "Bridleway No. 5", "route 7".
+    re.compile(r"\b(?:footpaths?|bridleways?|byways?|FP|BW|BOAT|route|path)\s+(?:no\.?\s*|number\s+)?\d{1,4}[A-Z]?\b", re.I),
+)
+# A name the papers give the matter: two to four capitalised words ("Low Farm", "Milburn Village Green").
+NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:of|on|the|and|upon|&)?\s*(?:[A-Z][a-z'’]+|[A-Z]{2,})){1,3}\b")
+# "minute 45/14", "Min 12": the minutes' own reference back to an earlier one.
+MINUTE_REFERENCE = re.compile(r"\b(?:minute|min\.?)\s+(?:no\.?\s*)?(\d{1,4}(?:[/.]\d{1,4})?)\b", re.I)
+# "12. Planning.", "45/14 Highways": a minute's number opens a new matter.
+MINUTE_HEADING = re.compile(r"^\(?\d{1,4}(?:[/.]\d{1,4})?\)?\.?\s+[A-Z]")
+# Words that ask for a trace and say nothing about the matter.
+TRACE_WORDS = frozenset(
+    tokens(
+        "trace history happened happen change changed changes first raised outcome outcomes latest position "
+        "develop developed development evolve evolved progress progressed follow followed track over years year time "
+        "between since from until when what how meeting meetings council parish committee matter issue"
+    )
+)
+NAME_IDF = 4.0
+"""A name this rare (in under about one chunk in fifty) picks out the matter; "Parish Council" does not."""
+MATTER_SHARE = 0.5
+"""Share of the matter's idf-weighted terms a chunk must hold to be about it, when it names no identifier."""
+RARE_IDF = 3.5
+"""A matter term this rare (in under about one chunk in thirty) names a subject few papers take up."""
+SWEEP = 300
+"""Chunks the keyword index gives for the matter's words, over every year, before they are checked."""
+CLOSE_DENSE = 0.1
+"""A question's hit this close in cosine to the best one is about the matter whatever its words."""
+SEED_HITS = 5
+"""Best hits whose identifiers and names are carried to later meetings."""
+MAX_MEETINGS = 40
+MAX_DECISIONS = 4
+"""Decisions named in the summary at the top (every meeting's line follows below it)."""
+PER_MEETING = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Matter:
+    """What a trace follows: the question's words the papers use for it, and the identifiers they give it."""
+
+    terms: frozenset[str]
+    """The question's topic terms that its best hit holds (none: the hits' closeness in meaning decides)."""
+    weights: dict[str, float]
+    anchors: frozenset[str]
+    """The rare ones among them ("ownership", "precept"): a meeting whose papers never name one is not on the matter."""
+    identifiers: frozenset[str]
+    """Verbatim strings ("3/24/0123/FUL", "Footpath 12", "Low Farm")."""
+
+    def mentions(self, text: str, text_terms: set[str] | frozenset[str]) -> float:
+        """How well a text is about the matter: 1.0 when it names an identifier, else its share of the terms' weight.
+
+        With anchors, a text that names none of them is not about the matter at all, whatever else it shares.
+        """
+        if any(identifier in text for identifier in self.identifiers):
+            return 1.0
+        if self.anchors and not self.anchors & text_terms:
+            return 0.0
+        total = sum(self.weights.values())
+        return sum(w for t, w in self.weights.items() if t in text_terms) / total if total else 0.0
+
+
+class Tracer:
+    """Traces a matter over one index: retrieval by the question and by the matter's identifiers, then one line per meeting."""
+
+    def __init__(self, composer: Composer, keyword, search: Callable[[str, Filters, int], list[Hit]]) -> None:
+        self.composer = composer
+        self.keyword = keyword
+        self.search = search
+
+    def matter(self, question: str, hits: list[Hit], filters: Filters) -> Matter:
+        """The matter of a trace question: the words its best hit shares with it, and what the best hits call it.
+
+        The matter is what the papers call it ("social value"), not the words that only describe what
+        the asker wants of it ("reporting", "the policy"), nor a rare word of the question's phrasing
+        that the best hit does not use ("side", "uplift" where the papers say "growth").
+        """
+        asked = frozenset(t for t in self.composer.topic_terms(question, filters) if t not in TRACE_WORDS)
+        best = set(tokens(f"{hits[0].chunk.title} {hits[0].chunk.text}")) if hits else set()
+        terms = asked & best
+        weights = {t: self.composer.idf(t) for t in terms}
+        anchors = frozenset(t for t in terms if weights[t] >= RARE_IDF)
+        found: set[str] = set()
+        for hit in hits[:SEED_HITS]:
+            if _share(weights, set(tokens(f"{hit.chunk.title} {hit.chunk.text}"))) < MATTER_SHARE:
+                continue
+            for start, end in sentence_spans(hit.chunk.text):
+                sentence = squash(hit.chunk.text[start:end])
+                if not terms & set(tokens(sentence)):
+                    continue  # only what is said beside the matter's own words identifies it
+                for pattern in IDENTIFIERS:
+                    found |= {m.group(0) for m in pattern.finditer(sentence)}
+                found |= {m.group(0) for m in NAME.finditer(sentence) if self._rare_name(m.group(0), terms)}
+        return Matter(terms=terms, weights=weights, anchors=anchors, identifiers=frozenset(found))
+
+    def _rare_name(self, name: str, terms: frozenset[str]) -> bool:
+        """A name few chunks use that is not just the question's words again."""
+        words = [t for t in tokens(name) if t not in TRACE_WORDS]
+        return bool(words) and not set(words) <= terms and min(self.composer.idf(t) for t in words) >= NAME_IDF
+
+    def gather(self, question: str, hits: list[Hit], matter: Matter, filters: Filters) -> list[Hit]:
+        """Every dated chunk about the matter: the question's hits, the chunks naming its words or identifiers in any year."""
+        pool: dict[str, Hit] = {h.chunk.chunk_id: h for h in hits}
+        mask = self.keyword.mask(filters)
+        if matter.terms:
+            # The matter's own words in every year, not only the years the best hits come from.
+            words = " ".join(w for w in re.findall(r"[A-Za-z][\w'’-]*", question) if set(tokens(w)) & matter.terms)
+            for position, _ in self.keyword.search(words, SWEEP, mask):
+                pool.setdefault(self.keyword.chunks[position].chunk_id, Hit(chunk=self.keyword.chunks[position], score=0.0))
+        for identifier in sorted(matter.identifiers):
+            for hit in self.search(identifier, filters, 40):
+                pool.setdefault(hit.chunk.chunk_id, hit)
+        if matter.identifiers:
+            for position, chunk in enumerate(self.keyword.chunks):
+                if (mask is None or mask[position]) and chunk.chunk_id not in pool and any(i in chunk.text for i in matter.identifiers):
+                    pool[chunk.chunk_id] = Hit(chunk=chunk, score=0.0)
+        # Minutes refer back ("minute 45/14"): the item they name is part of the story too.
+        references = {m.group(1) for h in pool.values() for m in MINUTE_REFERENCE.finditer(h.chunk.text)}
+        if references:
+            for chunk in self.keyword.chunks:
+                if chunk.item in references and chunk.chunk_id not in pool and chunk.doc_type == "minutes":
+                    pool[chunk.chunk_id] = Hit(chunk=chunk, score=0.0)
+        # Without words of its own the matter is what the question's hits are close to in meaning.
+        top = max((h.dense for h in hits), default=0.0)
+        close = {h.chunk.chunk_id for h in hits if not matter.terms or (not matter.anchors and top and h.dense >= top - CLOSE_DENSE)}
+        return [
+            h
+            for h in pool.values()
+            if h.chunk.meeting_date
+            and (h.chunk.chunk_id in close or matter.mentions(h.chunk.text, set(tokens(f"{h.chunk.title} {h.chunk.text}"))) >= MATTER_SHARE)
+        ]
+
+    def follow(self, question: str, hits: list[Hit], filters: Filters) -> tuple[Matter, dict[tuple, list[Evidence]]]:
+        """The matter and, for each meeting that dealt with it in date order, its most telling verified sentences."""
+        if not hits:
+            return Matter(terms=frozenset(), weights={}, identifiers=frozenset()), {}
+        matter = self.matter(question, hits, filters)
+        # One council at a time: the one the question names, or the one its best paper is from.
+        council = hits[0].chunk.council if not filters.councils else None
+        by_meeting: dict[tuple, list[Evidence]] = {}
+        for hit in self.gather(question, hits, matter, filters):
+            if council is not None and hit.chunk.council != council:
+                continue
+            for evidence in self._sentences(hit.chunk, matter):
+                by_meeting.setdefault(meeting_key(hit.chunk), []).append(evidence)
+        lines: dict[tuple, list[Evidence]] = {}
+        for key in sorted(by_meeting)[-MAX_MEETINGS:]:
+            if chosen := self._pick(by_meeting[key]):
+                lines[key] = chosen
+        return matter, lines
+
+    def trace(self, question: str, hits: list[Hit], filters: Filters) -> Answer | None:
+        """The trace answer, or None when no meeting's papers are about the matter.
+
+        When one meeting holds the whole story ("the share of spend since 2008/09" in one report's
+        table), a line for that meeting would show two of its sentences: it gets a full answer instead.
+        """
+        matter, lines = self.follow(question, hits, filters)
+        if not lines:
+            return None
+        traced = self._answer(question, filters, matter, lines)
+        if len(lines) > 1 or (full := self.composer.compose(question, hits, mode="answer", filters=filters)) is None:
+            return traced
+        event = traced.events[0]
+        keys = tuple(c.key for c in full.citations if (c.meeting_date, c.committee) == (event.meeting_date, event.committee))
+        return replace(full, mode="timeline", events=(replace(event, citation_keys=keys),) if keys else ())
+
+    def figures(self, question: str, hits: list[Hit], filters: Filters) -> list[FigurePoint]:
+        """The matter's recurring figure, one point per meeting that states it (none when there is no series)."""
+        matter, lines = self.follow(question, hits, filters)
+        return self.points(lines, matter)
+
+    def _sentences(self, chunk: Chunk, matter: Matter) -> list[Evidence]:
+        """The sentences of a chunk that speak of the matter, scored: a decision or a figure tells most."""
+        out = []
+        previous = 0.0
+        title = frozenset(tokens(chunk.title))
+        for start, end in sentence_spans(chunk.text):
+            text = squash(chunk.text[start:end])
+            if MINUTE_HEADING.match(text):
+                previous = 0.0  # a new minute: what follows is about its own matter
+            if len(text.split()) < 3 or len(text) > 600:
+                continue
+            terms = frozenset(tokens(text))
+            # The item's title says what its sentences are about ("Precept 2017/18"); a matter with no words of
+            # its own (its hits were chosen for their meaning) leaves every sentence free to tell.
+            about = matter.mentions(f"{chunk.title} {text}", terms | title) if matter.terms or matter.identifiers else MATTER_SHARE
+            decides = RESOLUTION.search(text) or DECISION.search(text)
+            if about < 0.5 * MATTER_SHARE:
+                # "Resolved: to object." right after the sentence naming the application decides on it.
+                if not (decides and previous):
+                    previous = 0.0
+                    continue
+                about = 0.9 * previous
+            score = about + (0.4 if RESOLUTION.search(text) else 0.2 if decides else 0.0) + (0.2 if has_figure(text) else 0.0)
+            # A line has room for what the meeting did: not a recap of earlier years, nor a list's opening words.
+            score -= (0.35 if _looks_back(text, chunk.meeting_date) else 0.0) + (0.3 if text.endswith(":") or LIST_ENTRY.match(text) else 0.0)
+            out.append(Evidence(text, chunk, chunk.page_at(start), score, 0, terms, start))
+            previous = about
+        return out
+
+    def _pick(self, candidates: list[Evidence]) -> list[Evidence]:
+        """The meeting's most telling verified sentences, different from each other, from its minutes before its reports."""
+        chosen: list[Evidence] = []
+        for evidence in sorted(candidates, key=lambda e: (-e.score, e.chunk.doc_type != "minutes", e.chunk.ordinal, e.start)):
+            if len(chosen) >= PER_MEETING:
+                break
+            # A second sentence earns its place by what the first lacks: the decision, or the figures.
+            adds = not chosen or (RESOLUTION.search(evidence.text) and not RESOLUTION.search(chosen[0].text)) or (
+                has_figure(evidence.text) and not has_figure(chosen[0].text)
+            )
+            if not adds or any(_alike(evidence, other) for other in chosen) or not self.composer.verified(evidence):
+                continue
+            chosen.append(evidence)
+        return sorted(chosen, key=lambda e: (e.chunk.source, e.chunk.ordinal, e.start))
+
+    def _answer(self, question: str, filters: Filters, matter: Matter, lines: dict[tuple, list[Evidence]]) -> Answer:
+        citations = Citations()
+        keys = {key: [citations.add(e) for e in chosen] for key, chosen in lines.items()}
+        events, body = [], []
+        for key, chosen in lines.items():
+            chunk = chosen[0].chunk
+            item = f", item {chunk.item}" if chunk.item else ""
+            cited = " ".join(f"{e.display} [{k}]" for e, k in zip(chosen, keys[key]))
+            body.append(f"- **{long_date(chunk.meeting_date)}** — {chunk.committee or 'Unknown committee'}{item} ({chunk.title}): {cited}")
+            events.append(
+                Event(
+                    meeting_date=chunk.meeting_date, committee=chunk.committee, item=chunk.item, title=chunk.title,
+                    summary=" ".join(e.display for e in chosen), citation_keys=tuple(keys[key]),
+                )
+            )
+        ordered = list(lines)
+        first, last = ordered[0], ordered[-1]
+        decided = [key for key in ordered if any(RESOLUTION.search(e.text) for e in lines[key])]
+        summary = [f"**Traced over {len(ordered)} meeting{'s' if len(ordered) > 1 else ''}, {_span(first, last)}.**"]
+        summary.append(f"- First raised: {_where(lines[first][0].chunk)}: {_short(lines[first][0].display)} [{keys[first][0]}]")
+        for k in decided[:MAX_DECISIONS]:
+            e, key = next((e, key) for e, key in zip(lines[k], keys[k]) if RESOLUTION.search(e.text))
+            summary.append(f"- Decided, {_where(e.chunk)}: {_short(e.display)} [{key}]")
+        if len(ordered) > 1:
+            summary.append(f"- Latest position: {_where(lines[last][0].chunk)}: {lines[last][0].display} [{keys[last][0]}]")
+        table = figure_table(self.points(lines, matter), keys, lines)
+        text = "\n".join(summary) + ("\n\n" + table if table else "") + "\n\n" + "\n".join(body)
+        return Answer(
+            question=question, answered=True, answer=text, citations=tuple(citations.items), mode="timeline", filters=filters, events=tuple(events)
+        )
+
+    def points(self, lines: dict[tuple, list[Evidence]], matter: Matter) -> list[FigurePoint]:
+        """The matter's figure at each meeting that states one beside the matter's words (a series when two or more)."""
+        label = " ".join(sorted(matter.terms, key=lambda t: -matter.weights[t])[:2]) or "figure"
+        points = []
+        for key, chosen in lines.items():
+            for evidence in chosen:
+                value = _figure_of(evidence.text, matter)
+                if value is not None:
+                    c = evidence.chunk
+                    points.append(
+                        FigurePoint(
+                            series=label, meeting_date=c.meeting_date, committee=c.committee, item=c.item, title=c.title,
+                            value_m=round(value / 1e6, 6), quote=evidence.text, source=c.source, page=evidence.page, paper_id=c.paper_id,
+                        )
+                    )
+                    break
+        return points if len({p.meeting_date[:4] for p in points}) >= 2 else []
+
+
+def _figure_of(sentence: str, matter: Matter) -> float | None:
+    """The amount a sentence states for the matter: the one nearest the matter's words, not one it says is wrong."""
+    words = [m.start() for m in re.finditer(r"[A-Za-z][\w'’-]*", sentence) if set(tokens(m.group(0))) & matter.terms]
+    if not words:
+        return None
+    amounts = [a for a in read_amounts(sentence) if not NEGATED.search(sentence[: a.start])]
+    if not amounts:
+        return None
+    nearest = min(amounts, key=lambda a: min(abs(a.start - w) for w in words))
+    return -nearest.pounds if nearest.negative else nearest.pounds
+
+
+def figure_table(points: list[FigurePoint], keys: dict[tuple, list[str]], lines: dict[tuple, list[Evidence]]) -> str:
+    """A Markdown table of a recurring figure, year by year, each row cited; "" when there is no series."""
+    if not points:
+        return ""
+    key_of = {e.text: k for key, chosen in lines.items() for e, k in zip(chosen, keys[key])}
+    rows = [f"| Meeting | {points[0].series.capitalize()} | Source |", "| --- | ---: | --- |"]
+    for point in points:
+        rows.append(f"| {long_date(point.meeting_date)}, {point.committee} | {_pounds(point.value_m * 1e6)} | [{key_of.get(point.quote, '')}] |")
+    return "\n".join(rows)
+
+
+def _pounds(value: float) -> str:
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1e6:
+        return f"{sign}£{value / 1e6:,.2f}m".replace(".00m", "m")
+    return f"{sign}£{value:,.2f}".replace(".00", "")
+
+
+def _short(text: str, limit: int = 160) -> str:
+    """A sentence cut at a word for a summary line."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _where(chunk: Chunk) -> str:
+    return f"{long_date(chunk.meeting_date)}, {chunk.committee or 'unknown committee'}"
+
+
+def _span(first: tuple, last: tuple) -> str:
+    return long_date(first[0]) if first == last else f"{long_date(first[0])} to {long_date(last[0])}"
+
+
+def _share(weights: dict[str, float], terms: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in terms) / total if total else 0.0
+
+
+def _alike(a: Evidence, b: Evidence) -> bool:
+    if not a.terms or not b.terms:
+        return False
+    return len(a.terms & b.terms) / min(len(a.terms), len(b.terms)) >= 0.6

@@ -1,0 +1,118 @@
+"""Tracing a matter across meetings: identifiers carried to later minutes, date order, summary, figure table."""
+
+from __future__ import annotations
+
+from assistant.compose import Composer
+from assistant.records import Filters, Hit
+from assistant.retrieve import KeywordIndex
+from assistant.trace import Tracer, figure_table
+from ingest.records import Chunk
+
+MINUTES = {
+    "2016-03-01": "12. Planning. Application 3/16/0456/FUL for a barn conversion at Low Farm was discussed. The council resolved to object.",
+    "2016-09-06": "30. Planning. 3/16/0456/FUL: the district council refused permission and the applicant has appealed.",
+    "2017-05-02": "8. Planning. The appeal on 3/16/0456/FUL was dismissed by the inspector. Members noted the decision.",
+    "2017-07-04": "15. Highways. The potholes on the lane to the church were reported again to the county council.",
+}
+PRECEPT = {
+    "2016-01-12": "9. Finance. The precept for 2016/17 was set at £3,000. Resolved: to submit the precept form.",
+    "2017-01-10": "7. Finance. Resolved: that the precept for 2017/18 be £3,200, not £32,000 as printed in the draft.",
+    "2018-01-16": "6. Finance. The council agreed a precept of £3,400 for 2018/19.",
+}
+
+
+def _chunks(texts: dict[str, str], paper: str) -> list[Chunk]:
+    return [
+        Chunk(
+            chunk_id=f"{paper}{i}:00000", paper_id=f"{paper}{i}", source=f"minutes_{date}.pdf", council="Milburn Parish Council",
+            committee="Parish Council", meeting_date=date, item="", title="Minutes of the meeting", doc_type="minutes",
+            page_start=1, page_end=1, text=text,
+        )
+        for i, (date, text) in enumerate(texts.items())
+    ]
+
+
+def _tracer(chunks: list[Chunk]) -> tuple[Tracer, KeywordIndex]:
+    index = KeywordIndex(chunks)
+    pages = {c.paper_id: [c.text] for c in chunks}
+    composer = Composer(lambda pid: pages.get(pid, []), index.idf, index.next_chunk, index.vocabulary)
+
+    def search(query: str, filters: Filters, k: int) -> list[Hit]:
+        return [Hit(chunk=index.chunks[p], score=s, keyword=s) for p, s in index.search(query, k, index.mask(filters))]
+
+    return Tracer(composer, index, search), index
+
+
+def test_a_planning_reference_carries_the_matter_to_meetings_that_drop_the_question_words():
+    chunks = _chunks(MINUTES, "m")
+    tracer, index = _tracer(chunks)
+    seed = [Hit(chunk=chunks[0], score=1.0, dense=0.8)]  # only the first meeting uses "barn conversion"
+    answer = tracer.trace("What happened to the application for the barn conversion at Low Farm?", seed, Filters())
+    assert answer is not None and answer.mode == "timeline"
+    assert [e.meeting_date for e in answer.events] == ["2016-03-01", "2016-09-06", "2017-05-02"]
+    assert "First raised: 1 March 2016" in answer.answer and "Latest position: 2 May 2017" in answer.answer
+    assert "potholes" not in answer.answer
+    for citation in answer.citations:
+        assert citation.quote in MINUTES[citation.meeting_date]
+
+
+def test_a_recurring_figure_is_a_table_year_by_year_without_the_corrected_misprint():
+    chunks = _chunks(PRECEPT, "p")
+    tracer, _ = _tracer(chunks)
+    hits = [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks]
+    answer = tracer.trace("How did the precept change over these years?", hits, Filters())
+    assert answer is not None and len(answer.events) == 3
+    assert "| Meeting |" in answer.answer
+    for figure in ("£3,000", "£3,200", "£3,400"):
+        assert figure in answer.answer.split("\n\n")[1]  # the table, before the meeting lines
+    assert "£32,000 |" not in answer.answer
+
+
+def test_no_series_no_table():
+    assert figure_table([], {}, {}) == ""
+
+
+def _trace_sittings(question: str, said: dict[tuple[str, str], str], idf=lambda term: 1.0):
+    """A trace over one chunk per sitting ((committee, date) -> its text), every chunk ranked alike in meaning."""
+    chunks = [
+        Chunk(chunk_id=f"{d}:00000", paper_id=d, source=f"{d}.pdf", council="C", committee=committee, meeting_date=d,
+              item="6", title="Social Value Annual Report", doc_type="minutes", page_start=1, page_end=1, text=text)
+        for (committee, d), text in said.items()
+    ]
+    index = KeywordIndex(chunks)
+    composer = Composer(lambda pid: [next(text for (_, d), text in said.items() if d == pid)], idf)
+    tracer = Tracer(composer, index, lambda query, filters, k: [])
+    return tracer.trace(question, [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks], Filters())
+
+
+def test_a_trace_on_a_rare_subject_leaves_out_meetings_that_never_name_it():
+    # In the order retrieval ranks them for the question: the best hit names the subject.
+    said = {
+        ("Cabinet", "2024-03-18"): "Employee ownership became one of the priorities for 2024.",
+        ("Cabinet", "2019-10-21"): "That the social value policy be approved for all council contracts.",
+        ("Cabinet", "2022-03-28"): "A workshop on employee ownership was held with local firms.",
+        ("Cabinet", "2023-03-20"): "Social value commitments grew across council contracts this year.",
+    }
+    rare = {"employe", "ownership"}
+    idf = lambda term: 5.0 if term in rare else 1.0  # noqa: E731
+    answer = _trace_sittings("How has employee ownership featured in social value over the years?", said, idf)
+    assert [e.meeting_date for e in answer.events] == ["2022-03-28", "2024-03-18"]
+    # A rare word of the question's phrasing that no paper uses ("side"), or that the best hit does not
+    # use ("uplift" where the papers mostly say "growth"), leaves the trace whole.
+    answer = _trace_sittings("How has the social value side developed over the years?", said, lambda t: 5.0 if t == "side" else 1.0)
+    assert len(answer.events) == 4
+    uplift = dict([next(iter(said.items())), (("Cabinet", "2021-02-01"), "The uplift in supplier commitments was strong over the year.")]) | said
+    answer = _trace_sittings("How has the uplift in commitments developed over the years?", uplift, lambda t: 5.0 if t == "uplift" else 1.0)
+    assert len(answer.events) == 5
+
+
+def test_a_trace_that_one_meeting_holds_is_that_meetings_full_answer():
+    said = {
+        ("Resources and Governance Scrutiny Committee", "2021-03-09"): "In 2008/09 the local share of spend was 51.5%. "
+        "By 2015/16 the local share of spend had reached 73.6%. In 2017/18 the local share of spend was 71.3%. "
+        "In 2018/19 the local share of spend was 70%.",
+    }
+    answer = _trace_sittings("How has the local share of spend changed over the years?", said)
+    assert all(figure in answer.answer for figure in ("51.5%", "73.6%", "71.3%", "70%"))
+    assert answer.mode == "timeline" and len(answer.events) == 1
+    assert set(answer.events[0].citation_keys) == {c.key for c in answer.citations}
