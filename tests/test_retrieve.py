@@ -78,3 +78,108 @@ def test_the_keyword_leader_the_meaning_search_misses_stays_among_the_hits(store
     # A leader the meaning search also ranks takes its fused place, as before.
     monkeypatch.setattr(retriever, "_dense", lambda *args: dense + [(leader, 0.0)])
     assert keyword.chunks[leader] not in [h.chunk for h in retriever.search("anything", Filters(), k=4).hits]
+
+
+# -- the saved keyword index -------------------------------------------------------------------------
+
+
+def _ranking(retriever, query, filters=Filters()):
+    return [(h.chunk.chunk_id, round(h.score, 6)) for h in retriever.search(query, filters, k=10).hits]
+
+
+def _more_papers(settings, fake_embeddings, store, years=(2024,)):
+    folder = Path(settings.corpus_dir)
+    for year in years:
+        make_report(folder / f"{year}-new.pdf", committee="Cabinet", meeting_date=f"{year}-05-20", item="7",
+                    paragraphs=[f"1.1 In {year} Cabinet considered the carbon budget and {TOPICS[0]}."])
+    assert not ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings).failed
+
+
+def test_a_saved_keyword_index_is_loaded_not_rebuilt_and_ranks_as_a_fresh_one(store, settings, fake_embeddings, monkeypatch, tmp_path):
+    from assistant.retrieve import keyword_folder
+
+    first = Retriever(store, fake_embeddings, saved=keyword_folder(settings))
+    expected = {q: _ranking(first, q) for q in TOPICS}
+    assert (keyword_folder(settings) / "current").is_file()
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("start-up read the chunks back from Chroma")
+
+    monkeypatch.setattr(store, "all_chunks", no_reading)
+    monkeypatch.setattr(store, "chunks_of", no_reading)
+    again = Retriever(store, fake_embeddings, saved=keyword_folder(settings))
+    assert {q: _ranking(again, q) for q in TOPICS} == expected
+    assert again.keyword.df == first.keyword.df and again.keyword.vocabulary == first.keyword.vocabulary
+
+
+def test_papers_added_or_removed_update_the_saved_index_paper_by_paper(store, settings, fake_embeddings, monkeypatch):
+    from assistant.retrieve import keyword_folder
+
+    Retriever(store, fake_embeddings, saved=keyword_folder(settings)).keyword
+    _more_papers(settings, fake_embeddings, store)
+    gone = next(pid for pid, meta in store.registry().items() if str(meta["source"]).endswith("2019-0.pdf"))
+    store.remove_paper(gone)
+    fetched: list[list[str]] = []
+    chunks_of = store.chunks_of
+    monkeypatch.setattr(store, "chunks_of", lambda ids, **kw: fetched.append(list(ids)) or chunks_of(ids, **kw))
+    monkeypatch.setattr(store, "all_chunks", lambda *a, **k: (_ for _ in ()).throw(AssertionError("rebuilt from Chroma")))
+    updated = Retriever(store, fake_embeddings, saved=keyword_folder(settings))
+    updated.keyword  # loaded at first use
+    new = [pid for pid, meta in store.registry().items() if str(meta["source"]).endswith("2024-new.pdf")]
+    assert fetched == [new]
+    assert gone not in updated.keyword.papers() and updated.keyword.papers() == store.done_papers()
+    monkeypatch.undo()
+    fresh = Retriever(store, fake_embeddings)
+    for query in [*TOPICS, "carbon budget"]:
+        assert _ranking(updated, query) == _ranking(fresh, query)
+
+
+def test_a_saved_index_of_another_tokenizer_is_rebuilt(store, settings, fake_embeddings, monkeypatch):
+    import assistant.retrieve as retrieve
+
+    Retriever(store, fake_embeddings, saved=retrieve.keyword_folder(settings)).keyword
+    monkeypatch.setattr(retrieve, "TOKENIZER_VERSION", "changed")
+    assert retrieve.SavedIndex(retrieve.keyword_folder(settings)).load() is None
+    rebuilt = Retriever(store, fake_embeddings, saved=retrieve.keyword_folder(settings))
+    assert len(rebuilt.keyword) == store.chunks.count()
+
+
+def test_a_pending_paper_is_never_in_the_keyword_index(store, settings, fake_embeddings):
+    from assistant.retrieve import keyword_folder
+
+    retriever = Retriever(store, fake_embeddings, saved=keyword_folder(settings))
+    before = retriever.keyword.papers()
+    pid = next(iter(before))
+    meta = store.registry()[pid]
+    store.papers.update(ids=[pid], metadatas=[meta | {"status": "pending"}])
+    assert retriever.refresh()
+    assert pid not in retriever.keyword.papers()
+    assert pid not in Retriever(store, fake_embeddings, saved=keyword_folder(settings)).keyword.papers()
+
+
+def test_the_inverted_file_finds_what_the_exact_search_finds(monkeypatch):
+    import numpy as np
+
+    import assistant.retrieve as retrieve
+    from assistant.retrieve import ClusterIndex, KeywordIndex
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(40, 32)).astype(np.float32)
+    vectors = centres[np.arange(4000) % 40] + rng.normal(0, 0.05, (4000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = KeywordIndex.__new__(KeywordIndex)
+    index.vectors, index.clusters = vectors, None
+    monkeypatch.setattr(retrieve, "EXACT_BELOW", 10)
+    clustered = KeywordIndex.__new__(KeywordIndex)
+    clustered.vectors, clustered.clusters = vectors, ClusterIndex.train(vectors)
+    mask = np.arange(4000) % 3 == 0
+    for query in centres[:10]:
+        for m in (None, mask):
+            exact = index.nearest(query.tolist(), 20, m)
+            found = clustered.nearest(query.tolist(), 20, m)
+            assert len(found) == 20 and all(m is None or m[i] for i, _ in found)
+            # Approximate: as close to the question as the exact neighbours, if not always the same ones.
+            assert [s for _, s in found] == pytest.approx([s for _, s in exact], abs=0.02)
+    monkeypatch.setattr(retrieve, "IVF_PROBE", 1.0)
+    for query in centres[:5]:
+        assert {i for i, _ in clustered.nearest(query.tolist(), 20, mask)} == {i for i, _ in index.nearest(query.tolist(), 20, mask)}
