@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test test-fast install index corpus chroma eval bench system-deps browser-deps clean
+.PHONY: run test test-fast install index corpus chroma eval bench bench-archive system-deps browser-deps clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,9 +50,13 @@ chroma: install
 eval: install
 	$(PY) -m evals
 
-## Run the benchmarks and write evals/results/bench.json.
+## Run the benchmarks and write evals/results/bench.json (add --sizes 1000,10000,100000 for the 100k figures).
 bench: install
 	$(PY) -m evals.bench
+
+## The 1,000,000-chunk query run (about 40 minutes on 2 cores), merged into evals/results/bench.json.
+bench-archive: install
+	$(PY) -m evals.bench --sizes 1000000 --skip real,startup,app,server,concurrent --merge
 
 ## Debian chromium (browser tests) and tesseract (OCR of scanned papers); needs root.
 system-deps:
