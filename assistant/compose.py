@@ -162,6 +162,8 @@ PARAGRAPH_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+|^\d{1,2}\.\s+(?=[A-
 # "(a) Launch the toolkit", "b. Embed ...", "(ii) ...", "- ...": entries of a list that a sentence ending ":" opens.
 LIST_ENTRY = re.compile(r"^(?:\(?[a-h][.)]|\(?(?:i{1,3}|iv|v|vi{0,3})[.)]|[•●▪\-–*])\s")
 MAX_LIST_ENTRIES = 10
+MAX_PLACES = 3
+"""Papers cited for one list entry said in several (the report, its minutes, the decision notice)."""
 YEAR_MENTION = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
@@ -181,6 +183,11 @@ class Evidence:
     def beside(self, text: str, chunk: Chunk, start: int) -> "Evidence":
         """Another sentence shown with this one (its list, the sentence opening it), ranked the same."""
         return Evidence(text, chunk, chunk.page_at(start), self.score, self.rank, frozenset(tokens(text)), start)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The sentence in its paper: the same words there, however they were reached (chosen, or as a list's entry)."""
+        return (self.chunk.paper_id, self.text)
 
     @property
     def display(self) -> str:
@@ -215,8 +222,8 @@ class Composer:
         self.next_chunk = next_chunk
         self.vocabulary = vocabulary
         """The indexed terms (empty: take every term as indexed)."""
-        self.echoes: dict[int, list[Evidence]] = {}
-        """id(shown sentence) -> the same sentence at other meetings (filled by select)."""
+        self.echoes: dict[tuple[str, str], list[Evidence]] = {}
+        """(paper, shown sentence) -> the same sentence at other meetings (filled by select)."""
 
     # -- evidence ------------------------------------------------------------------------------
 
@@ -450,7 +457,7 @@ class Composer:
         if not chosen:
             return []
         lead = chosen[0]
-        shown = {meeting_key(e.chunk) for e in chosen} | {meeting_key(x.chunk) for e in chosen for x in self.echoes.get(id(e), [])}
+        shown = {meeting_key(e.chunk) for e in chosen} | {meeting_key(x.chunk) for e in chosen for x in self.echoes.get(e.key, [])}
         floor = FLOOR * candidates[0].score
         added: list[Evidence] = []
         for candidate in candidates:
@@ -468,7 +475,7 @@ class Composer:
         A report goes to scrutiny and then to Cabinet: "OSMB, 23 March and Cabinet, 28 March" is what a
         reader wants to know, but not the same sentence twice.
         """
-        echoes = self.echoes.setdefault(id(shown), [])
+        echoes = self.echoes.setdefault(shown.key, [])
         meetings = {meeting_key(shown.chunk)} | {meeting_key(e.chunk) for e in echoes}
         if (
             len(echoes) < 2
@@ -481,7 +488,7 @@ class Composer:
 
     def _cite(self, evidence: Evidence, citations: "Citations") -> str:
         """The citation marks of a shown sentence: its own, then those of its echoes at other meetings."""
-        keys = [citations.add(evidence)] + [citations.add(e) for e in self.echoes.get(id(evidence), [])]
+        keys = [citations.add(evidence)] + [citations.add(e) for e in self.echoes.get(evidence.key, [])]
         return "".join(f"[{key}]" for key in keys)
 
     def list_entries(self, lead: Evidence) -> list[Evidence]:
@@ -639,8 +646,10 @@ class Composer:
         # An entry chosen on its own is shown under the sentence that opens its list instead.
         listed = {(x.chunk.paper_id, x.text) for entries in lists.values() for x in entries}
         chosen = [e for e in chosen if (e.chunk.paper_id, e.text) not in listed or lists.get(id(e))]
-        shown: set[tuple[str, str]] = set()
-        blocks = []
+        # An entry said again (the minutes record the report's list of priorities) is shown once, under
+        # the first place that says it, with the other places' citations beside it.
+        shown: dict[str, tuple[list[str], int, set[str]]] = {}
+        blocks: list[list[str]] = []
         for key in sorted(groups, key=lambda k: (k != lead, k[0], k[1])):
             members = sorted((e for e in groups[key] if e in chosen), key=lambda e: (e.chunk.source, e.chunk.ordinal, e.start))
             if not members:
@@ -648,24 +657,36 @@ class Composer:
             lines = [f"**{meeting_heading(members[0].chunk)}**"]
             prose: list[str] = []
             for e in members:
-                entries = [x for x in lists.get(id(e), []) if (x.chunk.paper_id, x.text) not in shown]
+                entries = []
+                for x in lists.get(id(e), []):
+                    if (said := shown.get(_said(x.text))) is None:
+                        entries.append(x)
+                    elif x.chunk.paper_id not in said[2] and len(said[2]) < MAX_PLACES:
+                        said[0][said[1]] += f"[{citations.add(x)}]"
+                        said[2].add(x.chunk.paper_id)
                 if lists.get(id(e)) and not entries and e.text.endswith(":"):
                     continue  # "The priorities are:" whose list is already shown under its resolution
-                shown |= {(x.chunk.paper_id, x.text) for x in entries}
                 sentence = f"{e.display} {self._cite(e, citations)}"
-                nested = [f"  - {x.text} [{citations.add(x)}]" for x in entries]
-                if bullets or nested:
+                if bullets or entries:
                     if prose:
                         lines.append(" ".join(prose))
                         prose = []
                     lines.append(f"- {sentence}")
-                    lines += nested
+                    for x in entries:
+                        places = [x] + self.echoes.get(x.key, [])
+                        lines.append(f"  - {x.text} " + "".join(f"[{citations.add(p)}]" for p in places))
+                        shown[_said(x.text)] = (lines, len(lines) - 1, {p.chunk.paper_id for p in places})
                 else:
                     prose.append(sentence)
             if prose:
                 lines.append(" ".join(prose))
-            blocks.append("\n".join(lines))
-        return "\n\n".join(blocks)
+            blocks.append(lines)
+        return "\n\n".join("\n".join(lines) for lines in blocks)
+
+
+def _said(text: str) -> str:
+    """What a sentence says, for telling the same words in two papers apart from different ones."""
+    return " ".join(re.findall(r"[a-z0-9£%]+", text.lower()))
 
 
 def has_figure(text: str) -> bool:

@@ -407,6 +407,19 @@ def event_dates(question: str, filters: Filters) -> Filters | None:
     return replace(filters, date_to="", labels=labels)
 
 
+# "The external debt at the end of November 2024", "reserves as at 31 March 2025": the date of a figure,
+# not of a meeting ("the first annual report in February 2021" names when a meeting was).
+SUBJECT_DATE = re.compile(
+    r"\b(?:as\s+(?:at|of)|(?:at|by)\s+the\s+(?:end|close|start)\s+of|(?:at\s+)?(?:the\s+)?(?:end|close)\s+of)\s+(?:the\s+)?$", re.I
+)
+
+
+def subject_date(question: str, filters: Filters) -> bool:
+    """Whether the question's date is the date of what it asks about ("debt at the end of November 2024")."""
+    _, said, at = _date_said(question, filters)
+    return at >= 0 and bool(SUBJECT_DATE.search(question[:at]))
+
+
 def content_dates(question: str, filters: Filters) -> Filters | None:
     """The filters without their dates when the question's date describes its subject; else None."""
     _, _, at = _date_said(question, filters)

@@ -18,7 +18,7 @@ from ingest.records import Chunk, PaperSummary
 from .compose import ASKS_AUTHOR, ASKS_CHAIR, Composer
 from .figures import FigurePoint, figure_points
 from .filters import (
-    AFTERWARDS, DATE_FACETS, LAST_N, Catalogue, after_dates, council_word, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
+    AFTERWARDS, DATE_FACETS, LAST_N, Catalogue, after_dates, council_word, subject_date, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
     parse_filters, recent, relative_shift, report_window, shift_years, span, strip_dates,
 )
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, NO_MATCH, REFUSAL, SPELLING_NOTE, UNSEARCHED_NOTE
@@ -302,13 +302,12 @@ class Assistant:
 
         "The council's external debt at the end of November 2024" is in a report to a meeting in
         January: the month describes the debt, not the meeting. A date no paper even mentions stays
-        a filter, and so does a date chosen with the app's or CLI's filters rather than said in the question.
+        a filter, and so does a date that names when a meeting was ("the first annual report in February
+        2021") or one chosen with the app's or CLI's filters rather than said in the question.
         """
         facet, said = next(((f, w) for f, w in asked.labels if f in DATE_FACETS), ("", ""))
         year = re.search(r"(?:19|20)\d\d", said)
-        # A bare year is when the question's meetings were ("what did we commit to in 2017?"); a month or a day
-        # is as often the date of what it asks about.
-        if not year or facet not in ("month", "date") or said.lower() not in question.lower():
+        if not year or not subject_date(question, asked):
             return None
         undated = replace(asked, date_from="", date_to="", labels=tuple(l for l in asked.labels if l[0] not in DATE_FACETS))
         if self.unmatched(undated):

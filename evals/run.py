@@ -249,7 +249,9 @@ def _diagnose(case: Case, answer: dict, retrieval: dict) -> list[str]:
 # -- the run ---------------------------------------------------------------------------------------
 
 
-def evaluate(assistant, cases: Sequence[Case], *, fusions: Sequence[str] = FUSIONS, pages=None, progress=None) -> dict:
+def evaluate(
+    assistant, cases: Sequence[Case], *, fusions: Sequence[str] = FUSIONS, pages=None, progress=None, targets: Sequence = TARGETS
+) -> dict:
     """Score an Assistant on the cases: retrieval by method, answers by fusion, latency, failures."""
     from assistant.service import Assistant
 
@@ -304,7 +306,7 @@ def evaluate(assistant, cases: Sequence[Case], *, fusions: Sequence[str] = FUSIO
     }
     latencies = [a["latency_ms"] for a in answers[default_fusion]]
     result["latency_ms"] = {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "max": max(latencies, default=0.0)}
-    result["targets"] = check_targets(result)
+    result["targets"] = check_targets(result, targets)
     per_case = []
     for i, case in enumerate(cases):
         answer = answers[default_fusion][i]
@@ -343,10 +345,17 @@ def _get(result: dict, dotted: str):
     return value
 
 
-def check_targets(result: dict) -> list[dict]:
+def dataset_targets(path: Path) -> tuple[tuple[str, str, float], ...]:
+    """The targets a dataset sets itself (`targets: {metric: minimum}`), else the gold set's."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    own = data.get("targets") or {}
+    return tuple((name, ">=", float(value)) for name, value in own.items()) or TARGETS
+
+
+def check_targets(result: dict, targets: Sequence[tuple[str, str, float]] = TARGETS) -> list[dict]:
     """PASS/FAIL of each target."""
     out = []
-    for name, op, target in TARGETS:
+    for name, op, target in targets:
         value = _get(result, name)
         out.append({"metric": name, "target": f"{op} {target}", "value": value, "pass": value is not None and value >= target})
     hybrid = result["retrieval"]["hybrid"]["ndcg@10"]
@@ -453,6 +462,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     cases = load_cases(args.dataset)
     args.corpus = args.corpus or dataset_corpus(args.dataset)
+    if not args.corpus.is_dir():
+        parser.error(f"{args.corpus}: no such folder of papers (the dataset's corpus, or --corpus)")
     if args.index_dir is None:
         own = args.corpus.resolve() == (ROOT / "corpus").resolve()
         args.index_dir = DEFAULT_INDEX if own else DEFAULT_INDEX.with_name(f"eval-{args.corpus.resolve().name}")
@@ -470,7 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.quiet:
             print(f"\r[{done + 1}/{total}] {what:<50}", end="", file=sys.stderr, flush=True)
 
-    result = evaluate(assistant, cases, progress=progress)
+    result = evaluate(assistant, cases, progress=progress, targets=dataset_targets(args.dataset))
     if not args.quiet:
         print(file=sys.stderr)
     papers = assistant.papers()

@@ -468,3 +468,16 @@ def test_another_meeting_joins_an_answer_only_with_enough_of_the_subject_the_bes
     answer = _answer_from_sittings("What national award did the council win for its social value work?", said, idf)
     # "award" alone is the contract award; 2025 names the national award and the win again.
     assert {c.meeting_date for c in answer.citations} == {"2024-03-18", "2025-06-09"}
+
+
+def test_a_list_the_report_and_the_minutes_both_hold_is_said_once_and_cites_both():
+    listing = (
+        "Resolved: that the priorities for 2022 are:\n(a) To launch the commissioning toolkit in May 2022.\n"
+        "(b) To embed social value in every contract over the threshold.\n(c) To hold a supplier celebration event."
+    )
+    said = {("Overview and Scrutiny Management Board", "2022-03-23"): listing, ("Cabinet", "2022-03-28"): listing}
+    answer = _answer_from_sittings("What social value priorities were agreed for 2022?", said, mode="commitments")
+    for entry in ("(a) To launch", "(b) To embed", "(c) To hold"):
+        assert answer.answer.count(entry) == 1, answer.answer
+        cited = {c.meeting_date for c in answer.citations if c.quote.startswith(entry)}
+        assert cited == {"2022-03-23", "2022-03-28"}
