@@ -147,8 +147,17 @@ def name_key(value: str) -> str:
     return " ".join(w for w in words if w != "the")
 
 
+FULL_COUNCIL_NAMES = {
+    "council", "full council", "county council", "city council", "borough council", "district council",
+    "parish council", "town council", "community council", "full county council",
+}
+"""What the full council's own meeting is called: one body, whichever name a paper or folder uses."""
+
+
 def same_body(a: str, b: str) -> bool:
     """True when two names are one body ("Transport & Connectivity Policy Committee" / "... Committee")."""
+    if name_key(a) in FULL_COUNCIL_NAMES and name_key(b) in FULL_COUNCIL_NAMES:
+        return True
     ka, kb = set(name_key(a).split()), set(name_key(b).split())
     return bool(ka and kb) and (ka <= kb or kb <= ka)
 
@@ -648,9 +657,13 @@ def _dates(papers: list[_Paper]) -> None:
         manifest = p.draft.manifest
         own = [(p.name.meeting_date, "filename"), (cover.meeting.meeting_date, "paper")]
         if not p.name.moderngov and p.name.meeting_date and cover.meeting.meeting_date != p.name.meeting_date:
-            # A name and a first page that disagree: the date the meeting's other papers share wins.
+            # A name and a first page that disagree: the date the meeting's other papers share wins, else a
+            # date the page announces with its right weekday ("Tuesday, 1 April 2025"; "Tuesday, 7th May 2018"
+            # was a Monday, a date copied from last year's agenda).
             shared = [(d, s) for d, s in own if d and anchors[d] - (p.doc_type in ANCHOR_TYPES) > 0]
-            own = shared + own
+            announced = announced_date(p.draft.pages[0].text if p.draft.pages else "")
+            weekday = [(cover.meeting.meeting_date, "paper")] if announced and announced == cover.meeting.meeting_date else []
+            own = shared + weekday + own
         p.own_date, own_from = next(((d, s) for d, s in own if d), ("", ""))
         if p.name.moderngov:
             p.own_date, own_from = p.name.meeting_date, "filename"
@@ -661,6 +674,21 @@ def _dates(papers: list[_Paper]) -> None:
             (p.own_date, own_from),
         ]
         p.date, p.date_from = next(((d, s) for d, s in ranked if d), ("", ""))
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_ANNOUNCED = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r"),?\s+(?:the\s+)?", re.I)
+
+
+def announced_date(text: str) -> str:
+    """The first date text announces with its weekday, when the weekday is right ("" otherwise)."""
+    from datetime import date as _date
+
+    for match in _ANNOUNCED.finditer(text if isinstance(text, str) else ""):
+        found = parse_date(text[match.end() : match.end() + 40])
+        if found and _WEEKDAYS[_date.fromisoformat(found).weekday()] == match[1].lower():
+            return found
+    return ""
 
 
 def _previous_minutes(papers: list[_Paper]) -> None:
@@ -745,7 +773,8 @@ def _committee(members: list[_Paper]) -> None:
 
 
 def _councils(papers: list[_Paper], inherited: str = "") -> None:
-    """Council by rank: manifest, folder, the meeting's papers, then the folder's papers (one council's folder is its)."""
+    """Council by rank: manifest, folder name, the folder's papers when three in four name one council (one council's
+    folder is its), the paper's own first page, its meeting's papers, then the folders above (a mixed folder lends none)."""
     own = {id(p): clean_council(p.draft.cover.meeting.council) for p in papers}
     folder_value, n, total = _vote(list(own.values()))
     clear = folder_value if total >= 2 and n / total >= 0.75 else ""
@@ -758,24 +787,24 @@ def _councils(papers: list[_Paper], inherited: str = "") -> None:
         if p.date:
             meeting_value, mn, mtotal = _vote([own[id(m)] for m in by_date[p.date]])
             meeting_value = meeting_value if mn * 2 > mtotal else ""
-        majority = folder_value if total >= 2 and n * 2 > total else ""
         ranked = [
             (manifest, "manifest"),
             (p.folder.council, "folder"),
             (clear, "paper" if own[id(p)] and name_key(own[id(p)]) == name_key(clear) else "sibling"),
             (own[id(p)], "paper"),
             (meeting_value, "sibling"),
-            (majority, "sibling"),
             (inherited, "sibling"),
         ]
         p.council, p.council_from = next(((v, s) for v, s in ranked if v), ("", ""))
         # "Walden Parish Council" where the folder says "Burton-cum-Walden Parish Council": a line break cut it.
-        for wider in (clear, meeting_value, majority, inherited):
+        for wider in (clear, meeting_value, inherited):
             key, wide = name_key(p.council), name_key(wider)
             if p.council and wider and key != wide and wide.endswith(" " + key) and p.council_from == "paper":
                 p.council, p.council_from = wider, "sibling"
-            elif p.council and wider and key == wide:
-                p.council = wider  # one spelling for one council
+                break
+            if p.council and wider and key == wide:
+                p.council = wider  # one spelling for one council: the folder's
+                break
 
 
 JUNK_TITLE = re.compile(r"^(?:[\W\d_]*|page\s*\d*\s*(?:of\s*\d+)?|direct\s+dial\b.*|dear\b.*|v?\d[\d.]*\b.*)$", re.I)

@@ -323,7 +323,8 @@ def ancestor_council(folder: Path, *, stop: Path | None, settings: Settings, cac
                     continue
                 names.append(clean_council(parse_cover(first_page_text(data), pdf.name).meeting.council))
             names = [n for n in names if n]
-            top = max(set(names), key=lambda n: sum(name_key(m) == name_key(n) for m in names)) if names else ""
+            # The most named council, in its mixed-case spelling ("Burton-cum-Walden"), the same on every run.
+            top = min(names, key=lambda n: (-sum(name_key(m) == name_key(n) for m in names), sum(c.isupper() for c in n), n)) if names else ""
             votes = sum(name_key(n) == name_key(top) for n in names)
             cache[current] = top if top and votes >= 2 and votes * 2 > len(names) else ""
         if cache[current]:

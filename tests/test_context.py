@@ -10,6 +10,7 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 from ingest.cleaning import clean_pages
 from ingest.context import (
     Draft,
+    announced_date,
     Indexed,
     clean_committee,
     clean_council,
@@ -126,6 +127,7 @@ def test_fragments_are_not_councils_or_committees():
     assert clean_committee("AGM of the Parish Council") == "Parish Council"
     assert clean_committee("Council", bare_ok=True) == "Council" and not clean_committee("Council")
     assert same_body("Transport and Connectivity Committee", "Transport & Connectivity Policy Committee")
+    assert same_body("County Council", "Full Council") and not same_body("Cabinet", "Full Council")
     assert junk_title("Page 1 of 61") and junk_title("1") and junk_title("West of England Combined Authority Committee")
 
 
@@ -246,6 +248,13 @@ def test_a_parish_councils_own_meetings_and_the_dates_its_papers_share():
     assert not policy.has_meeting and policy.meeting.council == "Milburn Parish Council"
 
 
+def test_a_name_and_a_page_that_disagree():
+    notice = draft("/p/notices/public-notice-2025-05-01.pdf", "PUBLIC NOTICE\nA Meeting of X Parish Council will be held on Tuesday, 1 April 2025 at 8.00 pm.")
+    copied = draft("/p/agendas_2019-05-07_AGM.pdf", "MILBURN PARISH COUNCIL\nAnnual Parish Meeting on Tuesday, 7th May 2018 at 7.30pm")
+    assert resolve_folder([notice])[0].meeting.meeting_date == "2025-04-01", "the date announced with its right weekday"
+    assert resolve_folder([copied])[0].meeting.meeting_date == "2019-05-07", "7 May 2018 was a Monday"
+
+
 def test_a_dated_paper_does_not_pull_others_into_a_meeting_that_was_never_shown():
     drafts = [
         draft("/c/comparators/leicester-review-2021-05-19.pdf", "Leicester City Council\nEvidence based review"),
@@ -285,6 +294,7 @@ def test_name_readers_never_raise(text):
     meeting_folder(text)
     slug_title(text)
     decision_numbers(text)
+    announced_date(text)
     junk_title(text)
     same_body(text, text[::-1])
     assert looks_like_committee(text) in (True, False)
