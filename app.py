@@ -39,6 +39,7 @@ from assistant.filters import describe, explicit_filters  # noqa: E402
 from assistant.service import SET_ASIDE  # noqa: E402
 from assistant.prompts import ERROR  # noqa: E402
 from assistant.records import MODES, Filters  # noqa: E402
+from assistant.amounts import format_pounds  # noqa: E402
 from assistant.text import long_date  # noqa: E402
 
 log = logging.getLogger("council.app")
@@ -333,18 +334,20 @@ class App:
 
     # timeline -------------------------------------------------------------------------------
 
-    def timeline(self, topic: str, councils) -> tuple:
-        """Events table, figures chart and table, CSV file and a status line for a topic."""
+    def timeline(self, topic: str, councils, committees=(), year_from: str | None = ANY, year_to: str | None = ANY) -> tuple:
+        """Events table, figures chart and table, CSV file and a status line for a topic, under the tab's filters."""
         import pandas as pd
 
         empty_events = pd.DataFrame(columns=["Date", "Committee", "Item", "Title", "What was decided or reported", "Source"])
-        empty_points = pd.DataFrame(columns=["Series", "Date", "Committee", "£m", "Source"])
-        plot_empty = pd.DataFrame({"meeting": pd.to_datetime([]), "value_m": [], "series": []})
+        empty_points = pd.DataFrame(columns=["Series", "Date", "Committee", "Amount", "Source"])
+        plot_empty = pd.DataFrame({"meeting": pd.to_datetime([]), "value": [], "series": []})
+        hidden = gr.update(value=plot_empty, visible=False)
         try:
-            filters = explicit_filters(councils=tuple(councils or ()))
+            topic = " ".join((topic or "").split()) or self.assistant.default_topic()
+            filters = self.chosen_filters(councils, committees, year_from, year_to)
             answer = self.assistant.timeline(topic, filters=filters)
             if not answer.answered:
-                return empty_events, plot_empty, empty_points, gr.update(visible=False), answer.answer
+                return empty_events, hidden, empty_points, gr.update(visible=False), answer.answer
             cites = {c.key: c for c in answer.citations}
             rows = []
             for event in answer.events:
@@ -354,19 +357,32 @@ class App:
                 )
             events = pd.DataFrame(rows, columns=list(empty_events.columns))
             points = self.assistant.figures(topic, filters=filters)
-            plot = pd.DataFrame(
-                {"meeting": pd.to_datetime([p.meeting_date for p in points]), "value_m": [p.value_m for p in points], "series": [p.series for p in points]}
-            ) if points else plot_empty
+            # The chart only where there is a series to draw; in £ million when the sums run to millions.
+            millions = bool(points) and max(abs(p.value_m) for p in points) >= 1
+            plot = gr.update(
+                value=pd.DataFrame(
+                    {
+                        "meeting": pd.to_datetime([p.meeting_date for p in points]),
+                        "value": [p.value_m if millions else p.value_m * 1e6 for p in points],
+                        "series": [p.series for p in points],
+                    }
+                ),
+                y_title="£ million" if millions else "£",
+                visible=True,
+            ) if points else hidden
             point_rows = pd.DataFrame(
-                [[p.series, p.meeting_date, p.committee, p.value_m, f"[“{p.quote[:90]}…” p. {p.page}]({paper_url(p.source, p.page)})"] for p in points],
+                [[p.series, p.meeting_date, p.committee, format_pounds(p.value_m * 1e6), f"[“{p.quote[:90]}…” p. {p.page}]({paper_url(p.source, p.page)})"] for p in points],
                 columns=list(empty_points.columns),
             ) if points else empty_points
             csv_path = self.timeline_csv(topic, answer, points)
-            status = f"{len(rows)} meetings and {len(points)} figures on “{topic or 'social value'}”."
+            status = f"{len(rows)} meetings and {len(points)} figures on “{topic}”."
+            if answer.answer.startswith("**Traced over"):
+                # The trace's first lines: first raised, decisions, latest position (their [n] are the Source column's papers).
+                status += "\n\n" + answer.answer.split("\n\n")[0].split("\n", 1)[-1]
             return events, plot, point_rows, gr.update(value=csv_path, visible=True), status
         except Exception:
             log.exception("timeline failed")
-            return empty_events, plot_empty, empty_points, gr.update(visible=False), ERROR
+            return empty_events, hidden, empty_points, gr.update(visible=False), ERROR
 
     def timeline_csv(self, topic: str, answer: Answer, points) -> str:
         """The timeline and its figures as one CSV file."""
@@ -503,7 +519,7 @@ class App:
         councils, committees, years = self.choices()
         return (
             gr.update(choices=councils), gr.update(choices=committees), gr.update(choices=years), gr.update(choices=years),
-            gr.update(choices=councils),
+            gr.update(choices=councils), gr.update(choices=committees), gr.update(choices=years), gr.update(choices=years),
         )
 
 
@@ -554,16 +570,23 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                     sources = gr.Markdown(elem_id="sources", label="Sources")
         with gr.Tab("Timeline", id="timeline") as timeline_tab:
             with gr.Row():
-                topic = gr.Textbox(value="social value", label="Topic", scale=3, min_width=200)
+                topic = gr.Textbox(
+                    value=assistant.default_topic(), label="Topic", scale=3, min_width=200,
+                    info="Any matter: a policy, an application, a budget line, a road.",
+                )
                 timeline_council = gr.Dropdown(councils, multiselect=True, label="Council", scale=2, min_width=200, elem_id="timeline-council")
                 show = gr.Button("Show timeline", variant="primary", scale=1, min_width=120)
+            with gr.Row():
+                timeline_committee = gr.Dropdown(committees, multiselect=True, label="Committee", scale=2, min_width=200, elem_id="timeline-committee")
+                timeline_from = gr.Dropdown(years, value=ANY, label="From year", min_width=100, elem_id="timeline-from")
+                timeline_to = gr.Dropdown(years, value=ANY, label="To year", min_width=100, elem_id="timeline-to")
             timeline_status = gr.Markdown()
             events = gr.Dataframe(
                 label="Meetings in date order", datatype=["str", "str", "str", "str", "str", "markdown"], wrap=True,
                 interactive=False, max_height=480, column_widths=["9%", "15%", "5%", "14%", "41%", "16%"],
             )
             plot = gr.ScatterPlot(
-                x="meeting", y="value_m", color="series", label="Figures that recur across years (£ million)",
+                x="meeting", y="value", color="series", label="Figures that recur across years",
                 x_title="Meeting", y_title="£ million", height=400, x_axis_format="%b %Y", color_title="Series",
                 color_map=SERIES_COLOURS, caption=" · ".join(f"{name}: {colour}" for name, colour in SERIES_COLOUR_NAMES.items()),
             )
@@ -607,19 +630,20 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         clear.click(lambda: ([], "", gr.update(value=None, visible=False)), None, [chatbot, sources, download], api_name=False)
         for control in filter_inputs:
             control.change(app.filter_status, filter_inputs, status, api_name=False, queue=False)
-        timeline_inputs = [topic, timeline_council]
+        timeline_filters = [timeline_council, timeline_committee, timeline_from, timeline_to]
+        timeline_inputs = [topic, *timeline_filters]
         timeline_outputs = [events, plot, points, timeline_csv, timeline_status]
         show.click(app.timeline, timeline_inputs, timeline_outputs, api_name="timeline", concurrency_limit=4)
         topic.submit(app.timeline, timeline_inputs, timeline_outputs, api_name=False, concurrency_limit=4)
         timeline_tab.select(app.timeline, timeline_inputs, timeline_outputs, api_name=False, concurrency_limit=4)
         documents_tab.select(app.documents, None, table, api_name=False)
         add.click(
-            app.upload, [uploads], [upload_result, table, uploads, council, committee, year_from, year_to, timeline_council],
+            app.upload, [uploads], [upload_result, table, uploads, council, committee, year_from, year_to, *timeline_filters],
             api_name="upload", concurrency_limit=1, concurrency_id="ingest",
         )
         fetch_button.click(
             app.fetch, [site_url, fetch_committees, fetch_from, fetch_to],
-            [fetch_result, table, council, committee, year_from, year_to, timeline_council],
+            [fetch_result, table, council, committee, year_from, year_to, *timeline_filters],
             api_name="fetch", concurrency_limit=1, concurrency_id="ingest",
         )
     demo.queue(default_concurrency_limit=8)

@@ -97,3 +97,11 @@ def money_token(word: str, following: str = "") -> str | None:
     if value is None:
         return None
     return "£" + f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def format_pounds(value: float) -> str:
+    """A sum as a council writes it: "£27.8m" from a million up, "£3,200" and "£1.54" below; a deficit as "-£2.3m"."""
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    if value >= 1e6:
+        return f"{sign}£{value / 1e6:,.2f}".rstrip("0").rstrip(".") + "m"
+    return f"{sign}£{value:,.2f}".removesuffix(".00")

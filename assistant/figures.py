@@ -79,8 +79,14 @@ def _clause_points(sentence: str) -> tuple[list[tuple[str, float]], set[float]]:
     return found, rejected
 
 
-def figure_points(chunks: Iterable[Chunk], page_texts: Callable[[str], list[str]]) -> list[FigurePoint]:
-    """The recurring figures of these chunks: one point per (series, meeting), in date order."""
+def figure_points(
+    chunks: Iterable[Chunk], page_texts: Callable[[str], list[str]], about: Callable[[str, Chunk], bool] | None = None
+) -> list[FigurePoint]:
+    """The recurring figures of these chunks: one point per (series, meeting), in date order.
+
+    about(sentence, chunk), when given, keeps only sentences on the topic asked for: a report on
+    social value mentions the Living Wage, but its commitments are no figure of the Living Wage's.
+    """
     candidates: dict[tuple[str, str, str], list[FigurePoint]] = {}
     corrected: dict[str, set[float]] = {}
     for chunk in chunks:
@@ -88,6 +94,8 @@ def figure_points(chunks: Iterable[Chunk], page_texts: Callable[[str], list[str]
             continue
         for start, end in sentence_spans(chunk.text):
             sentence = squash(chunk.text[start:end])
+            if about is not None and not about(sentence, chunk):
+                continue
             points, rejected = _clause_points(sentence)
             corrected.setdefault(chunk.meeting_date, set()).update(rejected)
             for series, value in points:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from ingest.records import Chunk, PaperSummary
 
-from .compose import ASKS_AUTHOR, ASKS_CHAIR, Composer
+from .compose import ASKS_AUTHOR, ASKS_CHAIR, PROCEDURAL, Composer
 from .figures import FigurePoint, figure_points
 from .filters import (
     AFTERWARDS, DATE_FACETS, LAST_N, Catalogue, after_dates, council_word, subject_date, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
@@ -26,7 +26,7 @@ from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever, keyword_folder
 from .settings import Settings
 from .spelling import Speller
-from .text import long_date
+from .text import long_date, tokens
 from .trace import Tracer
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,10 @@ MODE_CUES = (
     (
         "timeline",
         re.compile(
-            r"\btimeline\b|\bhow (?:has|have|did) .{0,100}\b(?:develop|chang|evolv|grow|grew|mov|progress)|\bover (?:the )?(?:time|years)\b|"
+            r"\btimeline\b|\bhow (?:has|have|did) .{0,100}\b(?:develop|chang|evolv|grow|grew|mov|progress|shift|built up|build up)|\bover (?:the )?(?:time|years)\b|"
+            # "What happened to the application for ...?", "from when it was first raised to the outcome", "report by report".
+            r"\bwhat (?:has )?happened (?:to|after|with)\b|\b(?:first|originally) (?:raised|proposed|mentioned)\b|\bto the outcome\b|"
+            r"\b(?:report|meeting|year) (?:by|after) (?:report|meeting|year)\b|"
             r"\byear (?:by|on|to) year\b|\bhistory of\b|\btrace\b|\bwhen was .{0,50}\bfirst\b|\bacross (?:the )?(?:years|meetings)\b|"
             # "Walk me through ...", "When has the board had ...?" (every time, not one date).
             r"\b(?:walk|take|run) (?:me|us) through\b|^\s*when (?:has|have)\b|\btrack\b",
@@ -92,6 +95,14 @@ OWN_QUESTION = re.compile(
 COMPARE = re.compile(r"\bcompar|\bversus\b|\bvs\.?\b|\bagainst\b|\b(?:up|down)\s+on\b|\b(?:more|less|higher|lower|bigger|smaller)\s+than\b", re.I)
 SET_ASIDE = "set_aside"
 """Filter label of a date the question describes its subject with, set aside because no paper has it."""
+# What a title says about the kind of paper, not its matter: "Social Value Annual Report" is about social value.
+GENERIC_TITLE = re.compile(
+    r"\b(?:(?:mid[- ]year|annual|quarterly|progress|monitoring|update|final|draft|interim)\s+)*(?:report|update|review|minutes|agenda|appendix [a-z0-9]+)\b|"
+    r"\b(?:(?:19|20)\d\d(?:[/-]\d\d)?)\b",
+    re.I,
+)
+TOPIC_SHARE = 0.5
+"""Share of a topic's idf-weighted words a sentence (with its item's title) holds to be on the topic."""
 TRACE_SEEDS = 30
 """Hits a trace starts from, before it follows the matter's identifiers to other meetings."""
 KEYWORD_ONLY_COVERAGE = 0.5
@@ -430,22 +441,46 @@ class Assistant:
     def _tracer(self, composer: Composer) -> Tracer:
         return Tracer(composer, self.retriever.keyword, lambda query, where, k: self.retriever.search(query, where, k=k).hits)
 
+    def default_topic(self) -> str:
+        """The matter the index's papers take up most often: the commonest title of an item that is not procedural.
+
+        "Social Value Annual Report" on the demo corpus gives "social value"; what every paper has
+        ("Minutes of the meeting", "Apologies") is no topic. Empty when the index holds no such title.
+        """
+        titles = Counter(
+            GENERIC_TITLE.sub("", title).strip(" -–:,.").lower()
+            for paper in self.papers()
+            for _, title in (paper.items or (("", paper.title),))
+            if title and not PROCEDURAL.search(title)
+        )
+        titles.pop("", None)
+        return titles.most_common(1)[0][0] if titles else ""
+
     def timeline(self, topic: str, *, filters: Filters | None = None) -> Answer:
         """Meetings in date order on a topic (the Timeline tab): ask() in timeline mode."""
-        topic = " ".join(topic.split()) or "social value"
+        topic = " ".join(topic.split()) or self.default_topic()
         return self.ask(f"How has {topic} developed over the years?", mode="timeline", filters=filters)
 
     def figures(self, topic: str, *, filters: Filters | None = None, k: int = 60) -> list[FigurePoint]:
-        """Recurring money figures (commitments, delivered, local spend) in the papers on a topic."""
-        topic = " ".join(topic.split()) or "social value"
+        """Recurring money figures in the papers on a topic: a programme's series, else the topic's own figure."""
+        topic = " ".join(topic.split()) or self.default_topic()
         applied = filters or Filters()
         if self.unmatched(applied):
             return []
         query = f"{topic} commitments secured value delivered local spend £ million"
         hits = self.retriever.search(query, applied, k=k, method="hybrid").hits
-        # The series a programme reports year by year, where its papers use their words; else the one
-        # figure that recurs with the topic itself (a precept, a budget, a count), as a trace reads it.
-        return figure_points((h.chunk for h in hits), self.page_texts) or self._tracer(self._composer()).figures(
+        # The series a programme reports year by year, where its papers use their words about the topic
+        # (the sentence or its item's title); else the one figure that recurs with the topic itself (a
+        # precept, a budget, a count), as a trace reads it.
+        keyword = self.retriever.keyword
+        weights = {t: keyword.idf(t) for t in tokens(topic)}
+        total = sum(weights.values()) or 1.0
+
+        def about(sentence: str, chunk: Chunk) -> bool:
+            said = set(tokens(f"{chunk.title} {sentence}"))
+            return sum(w for t, w in weights.items() if t in said) / total >= TOPIC_SHARE
+
+        return figure_points((h.chunk for h in hits), self.page_texts, about) or self._tracer(self._composer()).figures(
             topic, self.retriever.search(topic, applied, k=TRACE_SEEDS, method="hybrid").hits, applied
         )
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
-from .amounts import read_amounts
+from .amounts import format_pounds, read_amounts
 from .compose import DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _looks_back, has_figure, meeting_key
 from .figures import NEGATED, FigurePoint
 from .records import Answer, Event, Filters, Hit
@@ -149,9 +149,9 @@ class Tracer:
         # Minutes refer back ("minute 45/14"): the item they name is part of the story too.
         references = {m.group(1) for h in pool.values() for m in MINUTE_REFERENCE.finditer(h.chunk.text)}
         if references:
-            for chunk in self.keyword.chunks:
-                if chunk.item in references and chunk.chunk_id not in pool and chunk.doc_type == "minutes":
-                    pool[chunk.chunk_id] = Hit(chunk=chunk, score=0.0)
+            for position, chunk in enumerate(self.keyword.chunks):
+                if (mask is None or mask[position]) and chunk.item in references and chunk.doc_type == "minutes":
+                    pool.setdefault(chunk.chunk_id, Hit(chunk=chunk, score=0.0))
         # Without words of its own the matter is what the question's hits are close to in meaning.
         top = max((h.dense for h in hits), default=0.0)
         close = {h.chunk.chunk_id for h in hits if not matter.terms or (not matter.anchors and top and h.dense >= top - CLOSE_DENSE)}
@@ -315,16 +315,8 @@ def figure_table(points: list[FigurePoint], keys: dict[tuple, list[str]], lines:
     key_of = {e.text: k for key, chosen in lines.items() for e, k in zip(chosen, keys[key])}
     rows = [f"| Meeting | {points[0].series.capitalize()} | Source |", "| --- | ---: | --- |"]
     for point in points:
-        rows.append(f"| {long_date(point.meeting_date)}, {point.committee} | {_pounds(point.value_m * 1e6)} | [{key_of.get(point.quote, '')}] |")
+        rows.append(f"| {long_date(point.meeting_date)}, {point.committee} | {format_pounds(point.value_m * 1e6)} | [{key_of.get(point.quote, '')}] |")
     return "\n".join(rows)
-
-
-def _pounds(value: float) -> str:
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1e6:
-        return f"{sign}£{value / 1e6:,.2f}m".replace(".00m", "m")
-    return f"{sign}£{value:,.2f}".replace(".00", "")
 
 
 def _short(text: str, limit: int = 160) -> str:

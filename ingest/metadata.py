@@ -47,7 +47,12 @@ COMMITTEE_WORDS = re.compile(
 ITEM_HEADING = re.compile(r"^\s*(?P<number>\d{1,3}[A-Z]?)\.\s+(?P<title>[^a-z]{3,160})$")
 TITLE_HAS_WORD = re.compile(r"[A-Z]{2,}")
 # Other bodies number agenda items in sentence case: "805.  Apologies for absence".
-LOOSE_ITEM_HEADING = re.compile(r"^\s*(?P<number>\d{1,3})\.\s+(?P<title>[A-Z][^.]{2,118}?)\s*$")
+LOOSE_ITEM_HEADING = re.compile(
+    r"^\s*(?P<number>\d{1,3}(?=\.)|\d{1,3}(?:[./]\d{1,3}){1,2}(?=[.\s]))\.?\s+(?P<title>[A-Z][^.]{2,118}?)\s*$"
+)
+"""Also a parish's minute numbers: "16.03.2  Register of Interests", "45/14 Highways" (year, month, item)."""
+SHORT_HEADING = 60
+"""A line numbered like a paragraph ("1.1 The Council was") is a heading only when this short: prose wraps longer."""
 
 SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
 ACRONYMS = {"osmb", "uk", "sme", "smes", "toms", "lwf", "mca", "cles", "hra", "nhs", "ics", "it", "ii", "iii", "iv"}
@@ -203,6 +208,11 @@ def _is_cover_page(text: str) -> bool:
     return "agenda item" in labels and ("report title" in labels or "title" in labels)
 
 
+def _item_order(number: str) -> tuple[int, ...]:
+    """Where an item number falls in a paper's order: "16.03.5" after "16.03.2", "126" after "125"."""
+    return tuple(int(part) for part in re.findall(r"\d+", number))
+
+
 def _split_headings(pages: list[Page], doc_type: str, front_title: str) -> list[Item]:
     """Split minutes or an agenda front sheet into items at "N.  TITLE" headings.
 
@@ -216,12 +226,14 @@ def _split_headings(pages: list[Page], doc_type: str, front_title: str) -> list[
     heading = ITEM_HEADING if strict else LOOSE_ITEM_HEADING
     items: list[Item] = []
     number, title, segments = "", front_title, []
-    last_number = -1
+    last_number: tuple[int, ...] = ()
     for page in pages:
         buffer: list[str] = []
         for line in page.text.split("\n"):
             match = heading.match(line)
-            value = int(re.sub(r"\D", "", match["number"])) if match else -1
+            if match and not strict and re.search(r"[./]", match["number"]) and len(line.strip()) > SHORT_HEADING:
+                match = None
+            value = _item_order(match["number"]) if match else ()
             if match and (not strict or TITLE_HAS_WORD.search(match["title"])) and value > last_number:
                 if buffer:
                     segments.append((page.number, "\n".join(buffer)))

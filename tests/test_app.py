@@ -175,11 +175,20 @@ def test_timeline_tab_has_meetings_in_order_figures_and_csv(ui):
     dates = list(events["Date"])
     assert dates == sorted(dates) and "2022-03-28" in dates and "2024-03-18" in dates
     assert all("](/papers/corpus/" in link for link in events["Source"])
-    series = {(row["Series"], row["£m"]) for _, row in points.iterrows()}
-    assert ("Commitments secured", 27.8) in series and ("Value delivered", 8.0) in series
-    assert len(plot) == len(points)
+    series = {(row["Series"], row["Amount"]) for _, row in points.iterrows()}
+    assert ("Commitments secured", "£27.8m") in series and ("Value delivered", "£8m") in series
+    assert plot["visible"] and len(plot["value"]) == len(points) and plot["y_title"] == "£ million"
     text = Path(csv_file["value"]).read_text(encoding="utf-8")
     assert text.startswith("kind,meeting_date") and "figure" in text and "event" in text
+
+
+def test_timeline_tab_takes_any_topic_with_committee_and_year_filters_and_a_default_from_the_index(ui):
+    assert ui.assistant.default_topic() == "social value"
+    events, plot, points, _, status = ui.timeline("", [], ["Cabinet"], "2024", "2024")
+    assert list(events["Date"]) == ["2024-03-18"] and "social value" in status
+    # A matter with no figure that recurs has no chart.
+    events, plot, points, _, status = ui.timeline("Living Wage Employer accreditation", [], [], "Any", "Any")
+    assert "2022-03-28" in list(events["Date"]), status and plot["visible"] is False and points.empty
 
 
 def test_upload_adds_good_pdfs_and_reports_bad_ones_without_restart(ui, tmp_path):
