@@ -49,7 +49,7 @@ def assistant(settings, fake_embeddings):
         paragraphs=["1.1 More than 13 million pounds of social value commitments have been secured from council contracts.", "2.1 That Cabinet agrees the social value priorities for 2023, including a supplier celebration event."],
     )
     make_report(
-        folder / "2021-manchester.pdf", council="Manchester City Council", committee="Resources and Governance Scrutiny Committee",
+        folder / "manchester" / "2021-manchester.pdf", council="Manchester City Council", committee="Resources and Governance Scrutiny Committee",
         meeting_date="2021-03-09", item="14", title="Refresh of the Social Value Policy",
         paragraphs=[
             "1.1 Manchester proposes a minimum 30 per cent social value weighting in tender evaluation.",
