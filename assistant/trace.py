@@ -23,7 +23,7 @@ from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
 from .amounts import format_pounds, read_amounts
-from .compose import DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _looks_back, has_figure, meeting_key
+from .compose import DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _looks_back, _similar, has_figure, meeting_key
 from .figures import NEGATED, FigurePoint
 from .records import Answer, Event, Filters, Hit
 from .text import long_date, squash, tokens
@@ -241,7 +241,7 @@ class Tracer:
             adds = not chosen or (RESOLUTION.search(evidence.text) and not RESOLUTION.search(chosen[0].text)) or (
                 has_figure(evidence.text) and not has_figure(chosen[0].text)
             )
-            if not adds or any(_alike(evidence, other) for other in chosen) or not self.composer.verified(evidence):
+            if not adds or any(_similar(evidence.terms, other.terms) for other in chosen) or not self.composer.verified(evidence):
                 continue
             chosen.append(evidence)
         return sorted(chosen, key=lambda e: (e.chunk.source, e.chunk.ordinal, e.start))
@@ -335,9 +335,3 @@ def _span(first: tuple, last: tuple) -> str:
 def _share(weights: dict[str, float], terms: set[str]) -> float:
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in terms) / total if total else 0.0
-
-
-def _alike(a: Evidence, b: Evidence) -> bool:
-    if not a.terms or not b.terms:
-        return False
-    return len(a.terms & b.terms) / min(len(a.terms), len(b.terms)) >= 0.6
