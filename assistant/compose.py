@@ -12,7 +12,8 @@ from datetime import date
 from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
-from .records import Answer, Citation, Filters, Hit
+from .question import Reading, topic_terms
+from .records import Citation, Filters, Hit
 from .text import long_date, squash, tokens
 
 log = logging.getLogger(__name__)
@@ -37,96 +38,20 @@ RESOLUTION = re.compile(
 )
 # One numbered part of a resolution: "(2) That a mid-year report be submitted to the Board."
 RESOLUTION_PART = re.compile(r"^\(?\d{1,2}\)\s*That\b")
-# Options appraisals and hedges: "Cabinet could choose not to agree ..." is no commitment.
-HEDGE = re.compile(r"\b(?:could|might|would not|not recommended|option \d|alternative)\b", re.I)
-# The options section of a report: never what was decided.
-OPTION = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\s+)?Option \d\b|\bnot recommended\b", re.I)
 # "That Cabinet agrees the priorities set out in paragraph 2.2 below": the list is at 2.2.
 PARAGRAPH_REFERENCE = re.compile(r"\b(?:set out|listed|described|given) (?:in|at) paragraph (\d{1,2}(?:\.\d{1,2})+)", re.I)
 REFERENCE_REACH = 4
 """Chunks after a sentence searched for the paragraph it refers to."""
-DATE_TERM = re.compile(r"^(?:(?:19|20)\d\d|januari|februari|march|april|may|june|juli|august|septemb|octob|novemb|decemb)$")
 PEOPLE = re.compile(r"\b(?:Councillor|Cllr|Leader|Chief Executive|Chair|Director|Board|Cabinet|officer)\b")
 DECISION = re.compile(
     r"\bResolved\b|^\(?\d{1,2}\)\s*That\b|^That\b|\b(?:approved?|agreed?|adopt(?:ed)?|endorsed?|noted|commit(?:ted|ments?)?|"
     r"priorit(?:y|ies)|will\b|recommend(?:ed|ations?)?|pledged?)",
     re.I | re.M,
 )
-ASKS_FIGURE = re.compile(r"\bhow (?:much|many|big|large|high|low)\b|\bnumber of\b|\bfigures?\b|\bamount\b|\btotal\b|\bvalue of\b|£|\bper ?cent|\bpercentage\b|\bthreshold\b|\bweighting\b|\brate\b", re.I)
-ASKS_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
-"""A count: _states_amount finds it beside the things counted, so it needs no share of the question's words."""
-ASKS_COUNT = re.compile(
-    r"\bhow (?:much|many|big|large|high|low)\b|\b(?:the|what|which) number of\b|"
-    r"\bwhat(?:'s|s| is| was| are| were| did| does| do)?\b[^?.]{0,40}?\b(?:rate|cost|price|fee|sum|percentage|amount|proxy value)\b",
-    re.I,
-)
-# "What share of the score ...?" wants a figure too, but in the papers' own words ("20% of the overall
-# score"): it is not refused for want of the question's words beside the figure, as ASKS_COUNT is.
-ASKS_SHARE = re.compile(r"\bwhat (?:share|proportion)\b", re.I)
-AMOUNT_COVERAGE = 0.2
-"""Share of the question's weighted terms the sentence stating a "how much" answer (not a count) must hold (set on the development sets)."""
-# A number that is not a year, or one in words: what a "how much" answer must contain.
-QUANTITY = re.compile(
-    r"£\s?\d|(?<![/-])\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*\b(?![/-]\d)|"
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|dozen|half|doubled?|tripled?)\b",
-    re.I,
-)
-# The kind of amount a question names, and how a sentence states one of that kind.
-AMOUNT_KINDS = (
-    (re.compile(r"\brates?\b|\bhourly\b|\bper hour\b", re.I), re.compile(r"\brates?\b|\bper hour\b|\ban hour\b|\bhourly\b|%|\bper cent\b", re.I)),
-    (re.compile(rf"\bpercentage\b|\bper ?cent\b|{ASKS_SHARE.pattern}", re.I), re.compile(r"%|\bper ?cent\b|\b(?:half|third|quarter|fifth|tenth)\b", re.I)),
-)
-ASKS_MONEY = re.compile(r"£|\b(?:cost|costs|price|fee|fees|pounds?|proxy value|budget)\b", re.I)
-MONEY_FIGURE = re.compile(r"£\s?\d|\b\d+(?:[.,]\d+)*\s?(?:pounds|million|bn|m)\b", re.I)
-# "How many ...?" wants a count: not a sum of money, a share or a year.
-COUNT = re.compile(
-    r"(?<![£\d.,])\b(?!(?:19|20)\d\d\b)\d+(?:,\d{3})*\b(?![.,]\d|\s?(?:%|per cent|m\b|bn\b|million))|"
-    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen)\b",
-    re.I,
-)
-ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat (?:date|dates|period|time)\b|\bwhich (?:meeting|year|month|period)\b|\bhow long\b", re.I)
-# "What did the board ask for?": what a meeting resolved or recommended answers it.
-ASKS_DECISION = re.compile(r"\bask(?:ed)? for\b|\brequest|\brecommend|\bdecid|\bdecision|\bresol|\bagree", re.I)
-# "What did the board ask for?", "What did Cabinet decide?": every part of the resolution answers.
-ASKS_REQUEST = re.compile(
-    r"\bask(?:ed)? (?:for|the council|it|them|that|officers)\b|\brequest|\brecommend|"
-    r"\bwhat (?:else )?did (?:the |it |they )?(?:board|committee|cabinet|osmb|scrutiny|council|members|it|they)\b.{0,40}\b(?:ask|want|decide|resolve|agree)",
-    re.I,
-)
-# "Who wrote the 2023 annual report?": a report's cover block names it ("Report of: ...", "Report author: ...").
-ASKS_AUTHOR = re.compile(
-    r"\bwho\b.{0,40}\b(?:wr[io]te|written|authored|prepared|(?:was|is) (?:it )?(?:by|from)|responsible for)\b|\bauthor\b|\bwhose report\b|"
-    r"\bwhich (?:\w+ )?officer\b.{0,40}\breport of\b",
-    re.I,
-)
-# "Who chairs the scrutiny board?": the minutes' attendance line names who was in the chair.
-ASKS_CHAIR = re.compile(r"\bwho (?:chairs|chaired|(?:is|was) chairing|is (?:the )?chair|was (?:the )?chair|was in the chair)\b|\bwho is (?:its|their) chair\b", re.I)
 CHAIR_LINE = re.compile(r"\(in the Chair\)|\bChair of the\b")
 AUTHOR_LINE = re.compile(r"^(?:Report (?:of|author|from)|Author|Lead officer|Contact officer):\s", re.I)
-# A sentence naming whose report it was: a cover line, or the minutes' "the report of the City Treasurer".
-AUTHORSHIP = re.compile(rf"{AUTHOR_LINE.pattern}|\breport (?:of|by|from) the (?:[A-Z][\w'-]*\s(?:and\s|of\s)?)*[A-Z]")
-# "Can you give an example of ...?": a sentence that gives one ("if, for example, a supplier pledged ...").
-ASKS_EXAMPLE = re.compile(r"\bexamples?\b|\bfor instance\b|\bcase stud(?:y|ies)\b|\billustrat", re.I)
 GIVES_EXAMPLE = re.compile(r"\bfor (?:example|instance)\b|\be\.g\.|\bsuch as\b|\bcase stud(?:y|ies)\b", re.I)
 PERSON_LINE = re.compile(rf"{AUTHOR_LINE.pattern}|^(?:Cabinet (?:portfolio|member)|Portfolio holder|Strategic director(?:ate)?|Present|Also in attendance):\s", re.I)
-ASKS_WHO = re.compile(r"\bwho(?:se)?\b|\bwhich (?:committee|councillor|officer)\b", re.I)
-# "What did we commit to?" asks for commitments: there "commit" names the mode. In "the social value
-# committed through contracts" it is the subject.
-COMMIT_WORDS = frozenset(tokens("commit commitments committed promise promised pledge pledges"))
-ASKS_COMMITMENTS = re.compile(r"\bcommit(?:s|ted|ting)?\s+(?:\w+\s+)?to\b|\bwhat (?:did|has|have) .{0,30}\bcommit\b|\bpromis|\bpledg", re.I)
-# Words that say what kind of answer is wanted, not what it is about.
-MODE_WORDS = set(
-    tokens(
-        "draft paragraph background write report text "
-        "timeline history developed develop development evolved changed change over time trace since adopted first "
-        "move moved moving grow grown grew growth progress progressed walk position shift shifted one "
-        "what did we our say decide decided council councils next last previous following latest "
-        "ask asked know find happen happened mention mentioned discuss discussed cover covered talk note short brief summary summarise hear heard told according "
-        "member members councillor councillors "
-        "become became get got make made take took go went come came start started begin began give gave "
-        "social value"
-    )
-) - set(tokens("social value"))
 # Lines of a cover block ("Meeting date: Monday 28 March 2022") are metadata, not evidence.
 COVER_LINE = re.compile(r"^[A-Z][A-Za-z ()/]{1,40}:\s")
 COVER_LABEL = re.compile(r"(?:^|\s)(?:Report (?:title|of|author)|Agenda item|Meeting date|Committee|Cabinet portfolio|Strategic directorate|Wards affected|Key decision):\s")
@@ -139,8 +64,6 @@ LISTING = re.compile(
 )
 # The heading of a list of documents: the lines under it, to the next numbered heading, name documents.
 LISTING_HEADING = re.compile(r"(?:^|\n)[ \t]*(?:Background (?:papers|documents)|Appendices|List of appendices):?[ \t]*$", re.I)
-# A draft is prose: a whole sentence, not a table row, a list entry or a resolution ("That Cabinet ...").
-PROSE = re.compile(r"^(?!That\b)[A-Z].*[.!?][’”\")]?$", re.S)
 # Procedural items every meeting has; their decisions are never what a question is about.
 PROCEDURAL = re.compile(
     r"minutes of the (?:previous )?meeting|declarations? of interest|apologies|questions from (?:members of )?the public|"
@@ -156,8 +79,6 @@ FLOOR = 0.45
 """A sentence scoring below this share of the best one's is not evidence enough to show."""
 ECHO_DAYS = 31
 """A sentence said again within this many days is the same report at its next meeting; later, a recap."""
-MAX_SENTENCES = {"answer": 6, "commitments": 10, "timeline": 12, "draft": 7}
-DANGLING = re.compile(r"^(?:It|Its|This|These|They|Their|Those|He|She|His|Her)\b")
 PARAGRAPH_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+|^\d{1,2}\.\s+(?=[A-Z])")
 # "(a) Launch the toolkit", "b. Embed ...", "(ii) ...", "- ...": entries of a list that a sentence ending ":" opens.
 LIST_ENTRY = re.compile(r"^(?:\(?[a-h][.)]|\(?(?:i{1,3}|iv|v|vi{0,3})[.)]|[•●▪\-–*])\s")
@@ -228,31 +149,12 @@ class Composer:
     # -- evidence ------------------------------------------------------------------------------
 
     def topic_terms(self, question: str, filters: Filters | None = None) -> set[str]:
-        """The question's content terms, less the words that only name the mode or a filter."""
-        # Years, committees and councils are the filters' business: once "OSMB" or "2022" has
-        # narrowed the papers, the word says nothing about which sentence answers.
-        named = {t for facet, said in (filters.labels if filters else ()) if facet in ("committee", "council") for t in tokens(said)}
-        terms = {t for t in tokens(question) if not DATE_TERM.match(t)}
-        mode_words = MODE_WORDS | COMMIT_WORDS if ASKS_COMMITMENTS.search(question) else MODE_WORDS
-        return (terms - mode_words - named) or terms
+        """The question's content terms, less the words that only name the mode or a filter (question.topic_terms)."""
+        return topic_terms(question, filters)
 
     def distinctive_terms(self, question: str, filters: Filters | None = None) -> frozenset[str]:
         """The question's topic terms that few chunks share ("Preston", "threshold"; not "social", "policy")."""
         return frozenset(t for t in self.topic_terms(question, filters) if self.idf(t) >= DISTINCTIVE_IDF)
-
-    def coverage(self, question: str, hits: list[Hit], filters: Filters | None = None, top: int = 3) -> float:
-        """Share of the question's idf-weighted terms that the best hits contain."""
-        terms = self.topic_terms(question, filters)
-        if not terms:
-            return 0.0
-        found: set[str] = set()
-        for hit in hits[:top]:
-            found |= set(tokens(f"{hit.chunk.title} {hit.chunk.text}"))
-        # A stem the stemmer left apart ("scrutinis" of scrutinised, "scrutini" of scrutiny) matches on its root.
-        roots = {t[:7] for t in found if len(t) >= 7}
-        matched = {t for t in terms if t in found or (len(t) >= 8 and t[:7] in roots)}
-        total = sum(self.idf(t) for t in terms)
-        return sum(self.idf(t) for t in matched) / total if total else 0.0
 
     def share(self, question: str, terms: frozenset[str], filters: Filters | None = None) -> float:
         """Share of the question's idf-weighted topic terms that the index holds among the given terms (a
@@ -261,34 +163,19 @@ class Composer:
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in terms) / total if total else 0.0
 
-    def coverage_in_one(self, question: str, hits: list[Hit], filters: Filters | None = None, top: int = 5) -> float:
-        """The largest share of the question's idf-weighted terms that any one of the best hits contains."""
-        weights = {t: self.idf(t) for t in self.topic_terms(question, filters)}
-        total = sum(weights.values())
-        if not total:
-            return 0.0
-        held = (set(tokens(f"{h.chunk.title} {h.chunk.text}")) for h in hits[:top])
-        return max((sum(w for t, w in weights.items() if t in terms) / total for terms in held), default=0.0)
-
-    def unseen_share(self, question: str, vocabulary: frozenset[str], filters: Filters | None = None) -> float:
-        """Share of the question's idf-weighted terms that no indexed chunk contains."""
-        weights = {t: self.idf(t) for t in self.topic_terms(question, filters)}
-        total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t not in vocabulary) / total if total else 0.0
-
-    def evidence(self, question: str, hits: list[Hit], mode: str, filters: Filters | None = None, asked: str = "") -> list[Evidence]:
+    def evidence(
+        self, reading: Reading, hits: list[Hit], filters: Filters | None = None, weigh: Callable[[str, Chunk, Reading], float | None] = lambda *_: 0.0
+    ) -> list[Evidence]:
         """Every usable sentence of the hits, scored (best first); sentences about other years than asked rank lower.
 
-        asked: the words the user typed, when the question is a follow-up made standalone. What kind of
-        answer is wanted (a figure, a date, a person) is read from them, not from the earlier question.
+        A sentence scores for the question's words (and its item title's), its chunk's standing and
+        what the reading wants (a figure, a date, a person); `weigh` adds what the kind of answer
+        values, or rules the sentence out (None).
         """
         wanted = _years_wanted(filters)
-        terms = self.topic_terms(question, filters)
+        terms = self.topic_terms(reading.text, filters)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
-        wants_figure, wants_when, wants_who, wants_decision, wants_author, wants_chair, wants_example = (
-            bool(p.search(asked or question)) for p in (ASKS_FIGURE, ASKS_WHEN, ASKS_WHO, ASKS_DECISION, ASKS_AUTHOR, ASKS_CHAIR, ASKS_EXAMPLE)
-        )
         top_dense = max((h.dense for h in hits), default=0.0)
         out: list[Evidence] = []
         for rank, hit in enumerate(hits):
@@ -302,11 +189,8 @@ class Composer:
                     if LISTING_HEADING.search(chunk.text[start:end]) or (listing and not PARAGRAPH_NUMBER.match(text)):
                         listing = True  # "Background documents" and the documents it lists, up to "1. Introduction"
                         continue
-                    bare = PARAGRAPH_NUMBER.sub("", text, count=1)
-                    if mode == "draft" and not PROSE.match(bare) and not (wants_decision and RESOLUTION.search(bare)):
-                        continue  # a draft is prose; about "the decisions taken", the resolutions too, as minuted
                     # Cover-block lines ("Meeting date: ...") are metadata; the one naming a person answers "who" and nothing else.
-                    person = wants_who and bool(PERSON_LINE.match(text))
+                    person = reading.who and bool(PERSON_LINE.match(text))
                     if COVER_LINE.match(text) and (words < 12 or len(COVER_LABEL.findall(text)) > 1) and not person:
                         continue
                     if (words < 5 and not person) or len(text) > 600 or LISTING.search(text) or (HEADING.match(text) and not has_figure(text)):
@@ -318,61 +202,20 @@ class Composer:
                     # chunks of one paper rank in a row but are all about as close).
                     prior = max(1 / (1 + 0.25 * rank), (hit.dense / top_dense) ** 4 if top_dense > 0 else 0.0)
                     score = 0.55 * lexical + 0.1 * context + 0.35 * prior
-                    if wants_figure and has_figure(text):
-                        score += 0.25
-                    if wants_when and DATE_WORDS.search(text):
-                        score += 0.15
-                    if wants_who and PEOPLE.search(text):
-                        score += 0.15
-                    if wants_author and AUTHOR_LINE.match(text):
-                        score += 0.5
-                    if wants_chair and CHAIR_LINE.search(text):
-                        score += 0.5
-                    if wants_example and GIVES_EXAMPLE.search(text):
-                        score += 0.2
-                    if wants_decision and mode == "answer" and RESOLUTION.search(text):
-                        score += 0.2
-                    if mode == "commitments":
-                        if OPTION.search(text):
-                            continue
-                        score += 0.35 if RESOLUTION.search(text) else 0.1 if DECISION.search(text) else 0.0
-                        # An options appraisal lists what Cabinet could do, not what it committed to.
-                        score -= 0.4 if HEDGE.search(text) else 0.0
-                    elif mode == "timeline":
-                        score += 0.35 if RESOLUTION.search(text) else 0.15 if DECISION.search(text) else 0.0
-                        # A timeline line has room for one sentence: one that only opens a list says nothing.
-                        score -= 0.3 if text.endswith(":") or LIST_ENTRY.match(text) else 0.0
-                    if mode in ("timeline", "draft") and has_figure(text):
-                        score += 0.1
-                    if mode == "draft" and chunk.doc_type in ("report", "appendix"):
-                        score += 0.1
-                    if mode == "draft" and DANGLING.match(bare):
-                        # Lifted into a new paragraph, "It covers the year ..." or "This report asks ..." has lost what it points at.
-                        score -= 0.2
+                    kind = weigh(text, chunk, reading)
+                    if kind is None:
+                        continue
+                    score += kind + _wanted(reading, text)
                     mentioned = {int(y) for y in YEAR_MENTION.findall(text)}
                     if wanted and mentioned and not any(wanted[0] <= y <= wanted[1] for y in mentioned):
                         score -= 0.3
-                    if PROCEDURAL.search(chunk.title) and not wants_chair:
+                    if PROCEDURAL.search(chunk.title) and not reading.chair:
                         score -= 0.3
-                    if mode == "timeline" and _looks_back(text, chunk.meeting_date):
-                        score -= 0.35
                     out.append(Evidence(text, chunk, chunk.page_at(start), score, rank, sentence_terms, start))
             except Exception:  # noqa: BLE001 - one chunk's odd text must not cost the whole answer
                 log.exception("sentences of chunk %s skipped", hit.chunk.chunk_id)
         out.sort(key=lambda e: -e.score)
         return out
-
-    @staticmethod
-    def _amounts(question: str) -> Callable[[str], bool] | None:
-        """For a question asking for an amount, whether a sentence states one; None for other questions."""
-        if not (ASKS_COUNT.search(question) or ASKS_SHARE.search(question)):
-            return None
-        listed = bool(ASKS_MANY.search(question))  # "How many outcomes?" is answered by a list as well as by a figure
-
-        def states(text: str) -> bool:
-            return bool(QUANTITY.search(REFERENCE.sub(" ", text))) or (listed and text.endswith(":"))
-
-        return states
 
     def verified(self, evidence: Evidence) -> bool:
         """Whether the sentence appears verbatim (modulo whitespace) on the page it will cite."""
@@ -486,7 +329,7 @@ class Composer:
             if self.verified(twin):
                 echoes.append(twin)
 
-    def _cite(self, evidence: Evidence, citations: "Citations") -> str:
+    def cite(self, evidence: Evidence, citations: "Citations") -> str:
         """The citation marks of a shown sentence: its own, then those of its echoes at other meetings."""
         keys = [citations.add(evidence)] + [citations.add(e) for e in self.echoes.get(evidence.key, [])]
         return "".join(f"[{key}]" for key in keys)
@@ -583,56 +426,7 @@ class Composer:
                 out.append(lead)
         return out
 
-    # -- answers -------------------------------------------------------------------------------
-
-    def compose(self, question: str, hits: list[Hit], *, mode: str, filters: Filters, asked: str = "") -> Answer | None:
-        """A cited answer in the given mode, or None when no verified sentence is good enough (asked: as for evidence)."""
-        candidates = self.evidence(question, hits, mode, filters, asked)
-        authorship = [c for c in candidates if AUTHORSHIP.search(c.text)] if mode == "answer" and ASKS_AUTHOR.search(asked or question) else []
-        if authorship:
-            # "Who wrote the 2023 annual report?" is answered by the lines naming whose report it was, and
-            # only by them, each paper's (the author may have changed); without one, by the best sentences.
-            candidates = authorship
-        limit = MAX_SENTENCES[mode]
-        # A question about several councils gets each its share of the answer.
-        share = -(-limit // len(filters.councils)) if len(filters.councils) > 1 else 99
-        anchors = self.distinctive_terms(question, filters) if mode == "answer" and not authorship else frozenset()
-        # A draft draws on several meetings, two sentences each at most, unless only one or two are on
-        # the subject (a draft about the March 2024 report): then they share the whole paragraph.
-        floor = FLOOR * candidates[0].score if candidates else 0.0
-        meetings = len({meeting_key(c.chunk) for c in candidates if c.score >= floor}) or 1
-        per_meeting = max(2, -(-limit // meetings)) if mode == "draft" else 99
-        amounts = self._amounts(asked or question) if mode == "answer" else None
-        chosen = self.select(candidates, limit, per_meeting=per_meeting, per_council=share, anchors=anchors, amounts=amounts)
-        if not chosen:
-            return None
-        if mode == "answer":
-            chosen += self.other_sitting(chosen, candidates)
-            if ASKS_REQUEST.search(asked or question):
-                chosen += self.resolution_siblings(chosen)
-        if mode in ("answer", "commitments"):
-            chosen = self.with_openers(chosen)
-        if mode == "answer" and ASKS_COUNT.search(asked or question) and not any(
-            _states_amount(question, e.text) and (ASKS_MANY.search(asked or question) or self.share(question, e.terms, filters) >= AMOUNT_COVERAGE)
-            for e in chosen
-        ):
-            # "How many suppliers ...?" and no count of suppliers in the evidence, or "how much is the
-            # portal subscription?" and amounts only in sentences about something else: the papers do not say.
-            return None
-        citations = Citations()
-        if mode == "draft":
-            ordered = sorted(chosen, key=lambda e: (e.chunk.meeting_date, e.chunk.source, e.chunk.ordinal))
-            paragraph = " ".join(f"{e.display} {self._cite(e, citations)}" for e in ordered)
-            references = "\n".join(f"[{c.key}] {c.reference()}" for c in citations.items)
-            text = f"{paragraph}\n\n**References**\n\n{references}"
-        else:
-            # An answer unfolds the list of its best sentence, or of one naming the question's subject; a
-            # list opened by a sentence only near the subject ("What stays the same:") would be padding.
-            unfold = {id(e) for e in chosen if mode == "commitments" or e is chosen[0] or e.terms & anchors} if mode in ("answer", "commitments") else set()
-            text = self._grouped(chosen, citations, bullets=mode == "commitments", unfold=unfold, lead_first=mode == "answer")
-        return Answer(question=question, answered=True, answer=text, citations=tuple(citations.items), mode=mode, filters=filters)
-
-    def _grouped(self, chosen: list[Evidence], citations: "Citations", *, bullets: bool, unfold: set[int], lead_first: bool = False) -> str:
+    def grouped(self, chosen: list[Evidence], citations: "Citations", *, bullets: bool, unfold: set[int], lead_first: bool = False) -> str:
         """Sentences grouped under their meeting, meetings in date order; a list a sentence in `unfold` (by id) opens follows it.
 
         With lead_first the meeting of the best sentence comes first: a direct question gets its answer
@@ -666,7 +460,7 @@ class Composer:
                         said[2].add(x.chunk.paper_id)
                 if lists.get(id(e)) and not entries and e.text.endswith(":"):
                     continue  # "The priorities are:" whose list is already shown under its resolution
-                sentence = f"{e.display} {self._cite(e, citations)}"
+                sentence = f"{e.display} {self.cite(e, citations)}"
                 if bullets or entries:
                     if prose:
                         lines.append(" ".join(prose))
@@ -694,29 +488,16 @@ def has_figure(text: str) -> bool:
     return bool(FIGURE.search(REFERENCE.sub(" ", text)))
 
 
-def _states_amount(question: str, text: str) -> bool:
-    """Whether a sentence gives what "how much ...?" or "how many <things> ...?" asks for.
-
-    "How many suppliers attended?" wants a count of suppliers ("25 suppliers", "six local suppliers"),
-    not the 11 winners of an award mentioned in the same sentence."""
-    text = REFERENCE.sub(" ", text)
-    many = re.search(r"\b(?:how many|number of)\s+(.*)", question, re.I)
-    if not many:
-        # "What hourly rate ...?", "what percentage ...?": an amount of that kind, not the £27.8m of commitments.
-        if any(asked.search(question) and not stated.search(text) for asked, stated in AMOUNT_KINDS):
-            return False
-        # "What £ proxy value ...?", "what does it cost?": a sum of money, not any number.
-        return bool(MONEY_FIGURE.search(text) if ASKS_MONEY.search(question) else QUANTITY.search(text))
-    # "Of the measures chosen, how many are there?" names its things before the question: any count will do.
-    verb = re.match(r"(?:are|were|is|was|did|do|does|have|has|had|there|of them)\b", many.group(1), re.I)
-    things = set() if verb else set(tokens(many.group(1))[:3])  # "social value measures": the noun is among the first words
-    if not things:
-        return bool(COUNT.search(text))
-    # The count comes just before the things ("21 measures", "six key outcomes", "top 300 suppliers"),
-    # or in a table row just after them ("Contracts let with social value commitments 31").
-    return any(
-        things & set(tokens(" ".join(text[m.end() :].split()[:3]))) or things & set(tokens(" ".join(text[: m.start()].split()[-6:])))
-        for m in COUNT.finditer(text)
+def _wanted(reading: Reading, text: str) -> float:
+    """What a sentence gives of what the question wants: a figure, a date, a person, a decision, an example."""
+    return (
+        (0.25 if reading.figure and has_figure(text) else 0.0)
+        + (0.15 if reading.when and DATE_WORDS.search(text) else 0.0)
+        + (0.15 if reading.who and PEOPLE.search(text) else 0.0)
+        + (0.5 if reading.author and AUTHOR_LINE.match(text) else 0.0)
+        + (0.5 if reading.chair and CHAIR_LINE.search(text) else 0.0)
+        + (0.2 if reading.example and GIVES_EXAMPLE.search(text) else 0.0)
+        + (0.2 if reading.decision and reading.mode == "answer" and RESOLUTION.search(text) else 0.0)
     )
 
 

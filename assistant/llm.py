@@ -12,6 +12,7 @@ import re
 
 from ingest.chunking import sentence_spans
 
+from . import answers
 from .compose import Citations, Composer, Evidence
 from .prompts import MODE_INSTRUCTIONS, REFUSAL, SYSTEM_PROMPT, USER_PROMPT
 from .records import Answer, Filters, Hit
@@ -74,7 +75,7 @@ class LlmAnswerer:
 
         if self.model is None:
             return None
-        evidence = [e for e in composer.evidence(question, hits, mode, filters) if not INSTRUCTION.search(e.text)]
+        evidence = [e for e in answers.evidence(composer, question, hits, mode, filters) if not INSTRUCTION.search(e.text)]
         sources = composer.select(evidence, MAX_SOURCES, floor=0.0)
         if not sources:
             return None

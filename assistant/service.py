@@ -15,13 +15,16 @@ from collections.abc import Callable, Sequence
 
 from ingest.records import Chunk, PaperSummary
 
-from .compose import ASKS_AUTHOR, ASKS_CHAIR, PROCEDURAL, Composer
+from .answers import kind_of
+from .compose import PROCEDURAL, Composer
+from .confidence import Confidence
 from .figures import FigurePoint, figure_points
 from .filters import (
     AFTERWARDS, DATE_FACETS, LAST_N, Catalogue, after_dates, council_word, subject_date, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
     parse_filters, recent, relative_shift, report_window, shift_years, span, strip_dates,
 )
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, NO_MATCH, REFUSAL, SPELLING_NOTE, UNSEARCHED_NOTE
+from .question import COMPARE, FOLLOW_UP, LATEST, ORIGINAL, OWN_QUESTION, detect_mode, read
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever, keyword_folder
 from .settings import Settings
@@ -31,70 +34,6 @@ from .trace import Tracer
 
 log = logging.getLogger(__name__)
 
-MODE_CUES = (
-    ("draft", re.compile(r"\bdraft\b|\bwrite (?:a|an|me)\b|\bbackground (?:paragraph|section|text)\b|\bparagraph\b", re.I)),
-    (
-        "timeline",
-        re.compile(
-            r"\btimeline\b|\bhow (?:has|have|did) .{0,100}\b(?:develop|chang|evolv|grow|grew|mov|progress|shift|built up|build up)|\bover (?:the )?(?:time|years)\b|"
-            # "What happened to the application for ...?", "from when it was first raised to the outcome", "report by report".
-            r"\bwhat (?:has )?happened (?:to|after|with)\b|\b(?:first|originally) (?:raised|proposed|mentioned)\b|\bto the outcome\b|"
-            r"\b(?:report|meeting|year) (?:by|after) (?:report|meeting|year)\b|"
-            r"\byear (?:by|on|to) year\b|\bhistory of\b|\btrace\b|\bwhen was .{0,50}\bfirst\b|\bacross (?:the )?(?:years|meetings)\b|"
-            # "Walk me through ...", "When has the board had ...?" (every time, not one date).
-            r"\b(?:walk|take|run) (?:me|us) through\b|^\s*when (?:has|have)\b|\btrack\b",
-            re.I,
-        ),
-    ),
-    # "What did we commit to", not "the total of commitments" (a figure, answered plainly).
-    (
-        "commitments",
-        re.compile(
-            r"\bcommit(?:ted|ting)? to\b|\bwhat (?:did|has|have) .{0,30}\bcommit\b|\bpromis(?:ed|es)\b|\bpledg(?:ed|es)\b|\bpriorities\b|"
-            r"\b(?:said|say|says) (?:it|they|we|the council) would\b|"
-            r"\bwhat did (?:we|the council|cabinet|the board|osmb|scrutiny|the [\w' ]{1,40}? (?:councillors|members|committee)) (?:agree|decide)\b|\bdecisions?\b",
-            re.I,
-        ),
-    ),
-)
-FOLLOW_UP = re.compile(
-    r"^\s*(?:and|what about|how about|and what about|same for|then|also)\b|\b(?:a|one|two) years? (?:later|earlier|before)\b|"
-    r"\bthe (?:next|previous|following|preceding) year\b|"
-    # "Were they described the same way ...?": a question about what was just discussed.
-    r"^\s*(?:were|was|did|do|does|is|are|has|have|had|how were|how was|why were|why was)\s+(?:they|it|those|these|that|them)\b|"
-    r"\b(?:the same way|the same as before|as well)\b|"
-    # "Who else was up for it?": else points back at what was just answered.
-    r"\b(?:who|what|which|where|anything|anyone|anybody|something) else\b|"
-    # "Which theme do most of them sit under?": them, those and these point back at what was just discussed.
-    r"\b(?:them|those|these)\b|"
-    # "How does that compare with ...?", "Did the council follow through afterwards?"
-    r"^\s*(?:how|why|what|when|where|who)\s+(?:does|did|do|is|was|were|are|has|have|had|can|could|would|will)\s+(?:that|this|it|they|those|these)\b|"
-    + AFTERWARDS.pattern,
-    re.I,
-)
-
-
-# "What did Rotherham commit to when it first adopted the policy?": the earliest papers on the subject.
-ORIGINAL = re.compile(
-    r"\b(?:first|originally|initially) (?:adopted|introduced|agreed|approved|proposed|set out|launched|brought in)\b|"
-    r"\bthe original (?:policy|commitments?|aims?|proposals?|priorities)\b",
-    re.I,
-)
-# "What's the latest running total ...?", "the most recent figures": the latest round of meetings on it.
-LATEST = re.compile(r"\b(?:latest|most recent|newest)\b", re.I)
-ROUND_DAYS = 31
-"""A report's scrutiny and Cabinet sittings fall within this many days: one round of meetings."""
-# A follow-up that opens with its own question word ("Which theme do most of them sit under?", "and who
-# came up with it?") says what kind of answer it wants; "And the year before?", "What about OSMB?" or
-# "what were they a year later?" wants what was wanted before.
-OWN_QUESTION = re.compile(
-    r"^\s*(?:(?:and|so|but|ok|okay|then)\b[\s,]*)?(?:which|who|whose|when|where|why|how|what)\b"
-    r"(?!\s+about\b|\s+(?:is|was|are|were)\s+(?:it|they|those|these|them)\b)",
-    re.I,
-)
-COMPARE = re.compile(r"\bcompar|\bversus\b|\bvs\.?\b|\bagainst\b|\b(?:up|down)\s+on\b|\b(?:more|less|higher|lower|bigger|smaller)\s+than\b", re.I)
-SET_ASIDE = "set_aside"
-"""Filter label of a date the question describes its subject with, set aside because no paper has it."""
 # What a title says about the kind of paper, not its matter: "Social Value Annual Report" is about social value.
 GENERIC_TITLE = re.compile(
     r"\b(?:(?:mid[- ]year|annual|quarterly|progress|monitoring|update|final|draft|interim)\s+)*(?:report|update|review|minutes|agenda|appendix [a-z0-9]+)\b|"
@@ -105,21 +44,10 @@ TOPIC_SHARE = 0.5
 """Share of a topic's idf-weighted words a sentence (with its item's title) holds to be on the topic."""
 TRACE_SEEDS = 30
 """Hits a trace starts from, before it follows the matter's identifiers to other meetings."""
-KEYWORD_ONLY_COVERAGE = 0.5
-"""With no dense similarity, the share of the question's weighted terms the best chunks must hold."""
-
-
-# "Did the council promise to publish a report?" asks about one claim, not for a list of commitments.
-YES_NO = re.compile(r"^\s*(?:did|does|do|is|are|was|were|has|have|had)\b", re.I)
-
-
-def detect_mode(question: str, asked: str = "") -> str:
-    """The mode a question asks for (asked: the words the user typed, when question is a follow-up made standalone)."""
-    yes_no = YES_NO.match(asked or question)
-    for mode, pattern in MODE_CUES:
-        if pattern.search(question):
-            return "answer" if mode == "commitments" and yes_no else mode
-    return "answer"
+ROUND_DAYS = 31
+"""A report's scrutiny and Cabinet sittings fall within this many days: one round of meetings."""
+SET_ASIDE = "set_aside"
+"""Filter label of a date the question describes its subject with, set aside because no paper has it."""
 
 
 CONTEXT_REACH = 3
@@ -379,7 +307,9 @@ class Assistant:
             return Answer(question=question, answered=False, answer=EMPTY_INDEX, mode=mode or "answer")
         spelt, corrected = self.spelling(question)
         standalone, applied = self._resolve(spelt, history, filters)
-        mode = mode if mode in MODES else detect_mode(standalone, question)
+        # What kind of answer is wanted is read from the words typed when a follow-up asks its own question ("and who wrote it?").
+        reading = read(standalone, spelt if history and OWN_QUESTION.match(spelt) else "", mode if mode in MODES else detect_mode(standalone, question))
+        mode = reading.mode
         notice = self.unmatched(applied)
         set_aside = next((said for facet, said in applied.labels if facet == SET_ASIDE), "")
         # The answer says how it read the question: a date set aside, a misspelt word (refused or not).
@@ -403,22 +333,19 @@ class Assistant:
                 retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
         keyword = self.retriever.keyword
         hits = retrieval.hits
-        if ASKS_AUTHOR.search(standalone):  # a report's cover block names who wrote it
+        if reading.author:  # a report's cover block names who wrote it
             hits = with_context(hits, lambda c: keyword.item_start(c) if c.doc_type in ("report", "appendix") else None)
-        elif ASKS_CHAIR.search(standalone):  # the minutes open with who was present and in the chair
+        elif reading.chair:  # the minutes open with who was present and in the chair
             hits = with_context(hits, keyword.minutes_opening)
         composer = self._composer()
         answer: Answer | None = None
-        if hits and self._confident(standalone, hits, composer, applied):
+        if hits and Confidence(self.settings, keyword.idf, keyword.vocabulary).confident(standalone, hits, applied):
             compose_started = time.perf_counter()
             # A timeline is structured (one event per meeting, each with its keys): the model writes prose only.
             if self.settings.uses_llm and mode != "timeline":
                 answer = self._ask_llm(standalone, hits, mode, applied, composer)
-            if answer is None and mode == "timeline":
-                answer = self._tracer(composer).trace(standalone, hits, applied)
             if answer is None:
-                asked = spelt if history and OWN_QUESTION.match(spelt) else ""
-                answer = composer.compose(standalone, hits, mode=mode, filters=applied, asked=asked)
+                answer = kind_of(reading, self._tracer(composer)).answer(composer, reading, hits, applied)
             retrieval.timings_ms["compose_ms"] = (time.perf_counter() - compose_started) * 1000
         if answer is None:
             answer = Answer(question=question, answered=False, answer=REFUSAL, mode=mode, filters=applied)
@@ -501,32 +428,6 @@ class Assistant:
         hits = [hit for rank in zip_longest(*(p.hits for p in parts)) for hit in rank if hit is not None][:k]
         timings = {name: sum(p.timings_ms.get(name, 0.0) for p in parts) for name in parts[0].timings_ms}
         return Retrieval(hits=hits, timings_ms=timings)
-
-    def _confident(self, question: str, hits: list[Hit], composer: Composer, filters: Filters) -> bool:
-        """Calibrated refusal: close in meaning, or fairly close and about words the papers use.
-
-        Below `sure_dense` the evidence must also cover the question's terms, and the question must
-        not lean on words the index has never seen ("potholes", "bins"): those mark other topics.
-        Below `min_dense` a question put in other words than the papers' can still be answered, when
-        one chunk holds nearly all its words together (not the best chunks between them: "town hall"
-        in one, "opening hours" in another is no answer). The thresholds were set on the gold set and
-        heldout_v1 (evals/); the README gives the figures.
-        """
-        top_dense = max(h.dense for h in hits)
-        if top_dense == 0.0:
-            # Keyword-only retrieval (the bm25 baseline) has no similarity to go on: words must carry it.
-            unseen = composer.unseen_share(question, self.retriever.keyword.vocabulary, filters)
-            return composer.coverage(question, hits, filters) >= KEYWORD_ONLY_COVERAGE and unseen < self.settings.max_unseen
-        if top_dense >= self.settings.sure_dense:
-            return True
-        if top_dense < min(self.settings.floor_dense, self.settings.min_dense):
-            return False
-        unseen = composer.unseen_share(question, self.retriever.keyword.vocabulary, filters)
-        if unseen >= self.settings.max_unseen:
-            return False
-        if top_dense < self.settings.min_dense:
-            return composer.coverage_in_one(question, hits, filters) >= self.settings.min_one_chunk_coverage
-        return composer.coverage(question, hits, filters) >= self.settings.min_coverage
 
     def _ask_llm(self, question: str, hits: list[Hit], mode: str, filters: Filters, composer: Composer) -> Answer | None:
         """The generative answer, or None (falls back to extractive) when the model cannot be reached."""

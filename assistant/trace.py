@@ -23,6 +23,7 @@ from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
 from .amounts import format_pounds, read_amounts
+from .answers import compose
 from .compose import DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _looks_back, _similar, has_figure, meeting_key
 from .figures import NEGATED, FigurePoint
 from .records import Answer, Event, Filters, Hit
@@ -191,7 +192,7 @@ class Tracer:
         if not lines:
             return None
         traced = self._answer(question, filters, matter, lines)
-        if len(lines) > 1 or (full := self.composer.compose(question, hits, mode="answer", filters=filters)) is None:
+        if len(lines) > 1 or (full := compose(self.composer, question, hits, mode="answer", filters=filters)) is None:
             return traced
         event = traced.events[0]
         keys = tuple(c.key for c in full.citations if (c.meeting_date, c.committee) == (event.meeting_date, event.committee))

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.compose import ASKS_AUTHOR, ASKS_CHAIR, ASKS_COUNT, ASKS_WHEN, COUNT, Composer, Evidence, _looks_back, _states_amount, has_figure
+from assistant.answers import COUNT, compose, evidence
+from assistant.answers import states_amount as _states_amount
+from assistant.compose import Composer, Evidence, _looks_back, has_figure
+from assistant.question import ASKS_AUTHOR, ASKS_CHAIR, ASKS_COUNT, ASKS_WHEN
 from assistant.records import Filters
 from assistant.service import Assistant
 from ingest.pipeline import ingest_corpus
@@ -80,7 +83,7 @@ def test_sentences_about_other_years_rank_below_the_years_asked():
         text="Cabinet agreed four social value priorities for 2024. The social value priorities for 2025 are set out below.",
     )
     composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
-    ranked = composer.evidence("What were the social value priorities?", [Hit(chunk=chunk, score=1.0)], "commitments",
+    ranked = evidence(composer, "What were the social value priorities?", [Hit(chunk=chunk, score=1.0)], "commitments",
                                Filters(date_from="2025-01-01", date_to="2025-12-31"))
     assert "2025" in ranked[0].text
 
@@ -113,7 +116,7 @@ def _answer_from_sittings(
         for (committee, d), text in said.items()
     ]
     composer = Composer(lambda pid: [next(text for (_, d), text in said.items() if d == pid)], idf)
-    return composer.compose(question, [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks], mode=mode, filters=Filters())
+    return compose(composer, question, [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks], mode=mode, filters=Filters())
 
 
 def test_an_entry_chosen_alone_brings_the_sentence_that_opens_its_list():
@@ -125,7 +128,7 @@ def test_an_entry_chosen_alone_brings_the_sentence_that_opens_its_list():
         "(c) To formally launch the social value anchor networks."
     )
     composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
-    entry = next(e for e in composer.evidence("anchor networks", [Hit(chunk=chunk, score=1.0)], "answer") if e.text.startswith("(c)"))
+    entry = next(e for e in evidence(composer, "anchor networks", [Hit(chunk=chunk, score=1.0)], "answer") if e.text.startswith("(c)"))
     lead = composer.opener(entry)
     assert lead is not None and lead.text == "2.2 The priorities proposed for 2023 are:"
     assert [e.text[:3] for e in composer.list_entries(lead)] == ["(a)", "(b)", "(c)"]
@@ -291,10 +294,10 @@ def test_words_no_paper_uses_do_not_dilute_an_amount_questions_share():
     idf = lambda term: 6.0 if term in unused else 1.0  # noqa: E731
     chunks = [Hit(chunk=_chunk(said[("Cabinet", "2025-06-09")]), score=1.0, dense=0.5)]
     composer = Composer(lambda pid: [said[("Cabinet", "2025-06-09")]], idf, vocabulary=frozenset({"contract", "produc", "singl", "figur"}))
-    answer = composer.compose(question, chunks, mode="answer", filters=Filters())
+    answer = compose(composer, question, chunks, mode="answer", filters=Filters())
     assert answer is not None and "£3.1m" in answer.answer
     # Counting the unused words against it, the same sentence would hold too small a share.
-    assert Composer(lambda pid: [said[("Cabinet", "2025-06-09")]], idf).compose(question, chunks, mode="answer", filters=Filters()) is None
+    assert compose(Composer(lambda pid: [said[("Cabinet", "2025-06-09")]], idf), question, chunks, mode="answer", filters=Filters()) is None
 
 
 def test_who_chaired_and_whose_report_of_read_as_such():
@@ -327,7 +330,7 @@ def test_a_resolution_that_points_at_a_paragraph_brings_the_list_there():
         "5.2 Cabinet could choose not to agree any priorities, which is not recommended."
     )
     composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
-    ranked = composer.evidence("What priorities did Cabinet agree for 2023?", [Hit(chunk=chunk, score=1.0)], "commitments")
+    ranked = evidence(composer, "What priorities did Cabinet agree for 2023?", [Hit(chunk=chunk, score=1.0)], "commitments")
     texts = [e.text for e in ranked]
     assert not any("Option 1" in t or "could choose" in t for t in texts), "an options appraisal is no commitment"
     assert "2. Summary of the priorities for 2023" not in texts, "a heading says nothing"
@@ -363,7 +366,7 @@ def test_another_meeting_joins_an_answer_only_with_a_distinctive_term_of_the_que
 def _ranked(text: str, question: str, mode: str = "answer") -> list[Evidence]:
     """The sentences of one chunk, scored for a question, best first (every term weighted alike)."""
     chunk = _chunk(text)
-    return Composer(lambda pid: [chunk.text], lambda term: 1.0).evidence(question, [Hit(chunk=chunk, score=1.0)], mode)
+    return evidence(Composer(lambda pid: [chunk.text], lambda term: 1.0), question, [Hit(chunk=chunk, score=1.0)], mode)
 
 
 def test_a_draft_prefers_the_sentences_that_carry_the_reports_figures():
@@ -434,12 +437,12 @@ def test_who_wrote_a_report_is_answered_by_the_lines_naming_its_author_only():
         "The annual report for 2023 was written to show how the policy secured social value."
     )
     composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
-    answer = composer.compose("Who wrote the 2023 social value annual report?", [Hit(chunk=chunk, score=1.0)], mode="answer", filters=Filters())
+    answer = compose(composer, "Who wrote the 2023 social value annual report?", [Hit(chunk=chunk, score=1.0)], mode="answer", filters=Filters())
     assert [c.quote for c in answer.citations] == ["Report of: Assistant Chief Executive", "Report author: Head of Procurement"]
     # Minutes name it their own way: "the report of the City Treasurer".
     minutes = _chunk("The Committee considered the report of the Deputy Chief Executive and City Treasurer on the policy refresh.")
     composer = Composer(lambda pid: [minutes.text], lambda term: 1.0)
-    answer = composer.compose("Whose report was the policy refresh?", [Hit(chunk=minutes, score=1.0)], mode="answer", filters=Filters())
+    answer = compose(composer, "Whose report was the policy refresh?", [Hit(chunk=minutes, score=1.0)], mode="answer", filters=Filters())
     assert answer.citations[0].quote.startswith("The Committee considered the report of the Deputy Chief Executive")
 
 

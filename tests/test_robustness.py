@@ -15,12 +15,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from assistant.amounts import read_amounts
+from assistant.answers import compose
 from assistant.compose import Composer
 from assistant.filters import Catalogue, council_word, parse_filters, strip_dates
 from assistant.prompts import ERROR
 from assistant.records import Filters, Hit
 from assistant.retrieve import KeywordIndex
-from assistant.service import Assistant, detect_mode
+from assistant.question import detect_mode
+from assistant.service import Assistant
 from assistant.spelling import Speller
 from assistant.text import tokens
 from ingest.records import Chunk
@@ -75,7 +77,7 @@ def test_composing_from_any_text_never_raises(question, text):
     composer = Composer(lambda pid: [text], index.idf, index.next_chunk, index.vocabulary)
     hits = [Hit(chunk=chunk, score=1.0, dense=0.7)]
     for mode in ("answer", "commitments", "timeline", "draft"):
-        composer.compose(question or "?", hits, mode=mode, filters=Filters())
+        compose(composer, question or "?", hits, mode=mode, filters=Filters())
 
 
 @given(PAPER_TEXT)

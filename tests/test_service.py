@@ -9,7 +9,8 @@ import pytest
 from assistant.prompts import REFUSAL
 from assistant.retrieve import KeywordIndex
 from assistant.records import Hit
-from assistant.service import OWN_QUESTION, Assistant, detect_mode, with_context
+from assistant.question import OWN_QUESTION, detect_mode
+from assistant.service import Assistant, with_context
 from ingest.records import Chunk
 from ingest.pipeline import ingest_corpus
 from ingest.store import Store

@@ -1,0 +1,305 @@
+"""One small strategy per kind of answer, behind one interface.
+
+A question is read once (question.Reading); its kind picks the strategy that answers it:
+
+- Plain: the best sentences on the question's subject, its list unfolded, the report's other sitting beside it.
+- Figure: "how much", "how many", "what share": only sentences that state such an amount, and none is no answer.
+- Person: "who wrote the report": the lines naming whose report it was.
+- Decisions: "what did we commit to": resolutions and recommendations as a list, options and hedges left out.
+- Draft: a prose paragraph from several meetings with references to paste.
+- Timeline: the matter traced meeting by meeting (trace.Tracer).
+
+Each strategy says how it weighs a sentence for its kind (`weigh`, added to the score every
+sentence gets for the question's words and its chunk's rank) and how it chooses and shows them
+(`answer`). The Composer (compose.py) holds what they share: scoring, verification against the
+page, lists, echoes and citations.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.records import Chunk
+
+from .compose import (
+    AUTHOR_LINE, DECISION, FLOOR, HEADING, LIST_ENTRY, PARAGRAPH_NUMBER, REFERENCE, RESOLUTION, Citations, Composer, Evidence, _looks_back,
+    has_figure, meeting_key,
+)
+from .question import ASKS_MONEY, Reading, read
+from .records import Answer, Filters, Hit
+from .text import tokens
+
+# -- figures ---------------------------------------------------------------------------------------
+
+AMOUNT_COVERAGE = 0.2
+"""Share of the question's weighted terms the sentence stating a "how much" answer (not a count) must hold (set on the development sets)."""
+# A number that is not a year, or one in words: what a "how much" answer must contain.
+QUANTITY = re.compile(
+    r"£\s?\d|(?<![/-])\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*\b(?![/-]\d)|"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|dozen|half|doubled?|tripled?)\b",
+    re.I,
+)
+# The kind of amount a question names, and how a sentence states one of that kind.
+AMOUNT_KINDS = (
+    (re.compile(r"\brates?\b|\bhourly\b|\bper hour\b", re.I), re.compile(r"\brates?\b|\bper hour\b|\ban hour\b|\bhourly\b|%|\bper cent\b", re.I)),
+    (
+        re.compile(r"\bpercentage\b|\bper ?cent\b|\bwhat (?:share|proportion)\b", re.I),
+        re.compile(r"%|\bper ?cent\b|\b(?:half|third|quarter|fifth|tenth)\b", re.I),
+    ),
+)
+MONEY_FIGURE = re.compile(r"£\s?\d|\b\d+(?:[.,]\d+)*\s?(?:pounds|million|bn|m)\b", re.I)
+# "How many ...?" wants a count: not a sum of money, a share or a year.
+COUNT = re.compile(
+    r"(?<![£\d.,])\b(?!(?:19|20)\d\d\b)\d+(?:,\d{3})*\b(?![.,]\d|\s?(?:%|per cent|m\b|bn\b|million))|"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen)\b",
+    re.I,
+)
+
+# -- decisions and drafts --------------------------------------------------------------------------
+
+# Options appraisals and hedges: "Cabinet could choose not to agree ..." is no commitment.
+HEDGE = re.compile(r"\b(?:could|might|would not|not recommended|option \d|alternative)\b", re.I)
+# The options section of a report: never what was decided.
+OPTION = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\s+)?Option \d\b|\bnot recommended\b", re.I)
+# A draft is prose: a whole sentence, not a table row, a list entry or a resolution ("That Cabinet ...").
+PROSE = re.compile(r"^(?!That\b)[A-Z].*[.!?][’”\")]?$", re.S)
+DANGLING = re.compile(r"^(?:It|Its|This|These|They|Their|Those|He|She|His|Her)\b")
+# A sentence naming whose report it was: a cover line, or the minutes' "the report of the City Treasurer".
+AUTHORSHIP = re.compile(rf"{AUTHOR_LINE.pattern}|\breport (?:of|by|from) the (?:[A-Z][\w'-]*\s(?:and\s|of\s)?)*[A-Z]")
+
+
+class Kind:
+    """A kind of answer: how it weighs a sentence, and how it chooses and shows the best ones."""
+
+    mode = "answer"
+    limit = 6
+
+    def weigh(self, text: str, chunk: Chunk, reading: Reading) -> float | None:
+        """What this kind adds to a sentence's score (None: the sentence is no evidence for it)."""
+        return 0.0
+
+    def answer(self, composer: Composer, reading: Reading, hits: list[Hit], filters: Filters) -> Answer | None:
+        """A cited answer, or None when no verified sentence is good enough."""
+        raise NotImplementedError
+
+    def candidates(self, composer: Composer, reading: Reading, hits: list[Hit], filters: Filters) -> list[Evidence]:
+        return composer.evidence(reading, hits, filters, self.weigh)
+
+
+class Plain(Kind):
+    """The best sentences on the question's subject: its own meeting first, the others in date order."""
+
+    def answer(self, composer, reading, hits, filters):
+        candidates = self.candidates(composer, reading, hits, filters)
+        anchors = composer.distinctive_terms(reading.text, filters)
+        chosen = self.choose(composer, reading, candidates, filters, anchors)
+        if not chosen:
+            return None
+        chosen += composer.other_sitting(chosen, candidates)
+        if reading.request:
+            chosen += composer.resolution_siblings(chosen)
+        chosen = composer.with_openers(chosen)
+        if not self.enough(composer, reading, chosen, filters):
+            return None
+        # The list of its best sentence unfolds, or of one naming the question's subject; a list opened
+        # by a sentence only near the subject ("What stays the same:") would be padding.
+        unfold = {id(e) for e in chosen if e is chosen[0] or e.terms & anchors}
+        return _grouped_answer(composer, reading, chosen, filters, bullets=False, unfold=unfold, lead_first=True)
+
+    def choose(self, composer, reading, candidates, filters, anchors) -> list[Evidence]:
+        return composer.select(candidates, self.limit, per_council=_council_share(self.limit, filters), anchors=anchors)
+
+    def enough(self, composer, reading, chosen, filters) -> bool:
+        return True
+
+
+class Figure(Plain):
+    """ "How much ...?", "how many ...?", "what share ...?": sentences stating such an amount.
+
+    Other meetings' sentences join only when they state an amount too (the other years' figures
+    answer; their other sentences are padding), and an answer with no amount beside the question's
+    subject is no answer: "how much is the portal subscription?" with amounts only in sentences
+    about something else is refused.
+    """
+
+    def choose(self, composer, reading, candidates, filters, anchors):
+        many = reading.many  # "How many outcomes?" is answered by a list as well as by a figure
+
+        def states(text: str) -> bool:
+            return bool(QUANTITY.search(REFERENCE.sub(" ", text))) or (many and text.endswith(":"))
+
+        return composer.select(candidates, self.limit, per_council=_council_share(self.limit, filters), anchors=anchors, amounts=states)
+
+    def enough(self, composer, reading, chosen, filters):
+        if not reading.count:
+            return True  # "what share": in the papers' own words, not refused for want of the question's
+        return any(
+            states_amount(reading.text, e.text) and (reading.many or composer.share(reading.text, e.terms, filters) >= AMOUNT_COVERAGE)
+            for e in chosen
+        )
+
+
+class Person(Plain):
+    """ "Who wrote the 2023 annual report?": the lines naming whose report it was, each paper's (the author may have changed)."""
+
+    def answer(self, composer, reading, hits, filters):
+        candidates = self.candidates(composer, reading, hits, filters)
+        authorship = [c for c in candidates if AUTHORSHIP.search(c.text)]
+        if not authorship:
+            return super().answer(composer, reading, hits, filters)
+        chosen = composer.select(authorship, self.limit, per_council=_council_share(self.limit, filters))
+        if not chosen:
+            return None
+        chosen = composer.with_openers(chosen + composer.other_sitting(chosen, authorship))
+        return _grouped_answer(composer, reading, chosen, filters, bullets=False, unfold={id(chosen[0])}, lead_first=True)
+
+
+class Decisions(Kind):
+    """ "What did we commit to?": resolutions and recommendations as a list, each list unfolded."""
+
+    mode = "commitments"
+    limit = 10
+
+    def weigh(self, text, chunk, reading):
+        if OPTION.search(text):
+            return None  # an options appraisal lists what Cabinet could do, not what it committed to
+        score = 0.35 if RESOLUTION.search(text) else 0.1 if DECISION.search(text) else 0.0
+        return score - (0.4 if HEDGE.search(text) else 0.0)
+
+    def answer(self, composer, reading, hits, filters):
+        candidates = self.candidates(composer, reading, hits, filters)
+        chosen = composer.select(candidates, self.limit, per_council=_council_share(self.limit, filters))
+        if not chosen:
+            return None
+        chosen = composer.with_openers(chosen)
+        return _grouped_answer(composer, reading, chosen, filters, bullets=True, unfold={id(e) for e in chosen})
+
+
+class Draft(Kind):
+    """A background paragraph for next year's report: prose from several meetings, with references to paste."""
+
+    mode = "draft"
+    limit = 7
+
+    def weigh(self, text, chunk, reading):
+        bare = PARAGRAPH_NUMBER.sub("", text, count=1)
+        if not PROSE.match(bare) and not (reading.decision and RESOLUTION.search(bare)):
+            return None  # a draft is prose; about "the decisions taken", the resolutions too, as minuted
+        # Lifted into a new paragraph, "It covers the year ..." or "This report asks ..." has lost what it points at.
+        return (
+            (0.1 if has_figure(text) else 0.0)
+            + (0.1 if chunk.doc_type in ("report", "appendix") else 0.0)
+            - (0.2 if DANGLING.match(bare) else 0.0)
+        )
+
+    def answer(self, composer, reading, hits, filters):
+        candidates = self.candidates(composer, reading, hits, filters)
+        # Several meetings, two sentences each at most, unless only one or two are on the subject (a
+        # draft about the March 2024 report): then they share the whole paragraph.
+        floor = FLOOR * candidates[0].score if candidates else 0.0
+        meetings = len({meeting_key(c.chunk) for c in candidates if c.score >= floor}) or 1
+        per_meeting = max(2, -(-self.limit // meetings))
+        chosen = composer.select(candidates, self.limit, per_meeting=per_meeting, per_council=_council_share(self.limit, filters))
+        if not chosen:
+            return None
+        citations = Citations()
+        ordered = sorted(chosen, key=lambda e: (e.chunk.meeting_date, e.chunk.source, e.chunk.ordinal))
+        paragraph = " ".join(f"{e.display} {composer.cite(e, citations)}" for e in ordered)
+        references = "\n".join(f"[{c.key}] {c.reference()}" for c in citations.items)
+        return Answer(
+            question=reading.text, answered=True, answer=f"{paragraph}\n\n**References**\n\n{references}",
+            citations=tuple(citations.items), mode=self.mode, filters=filters,
+        )
+
+
+class Chronicle(Kind):
+    """A timeline without a traced matter: the best sentences of each meeting, decisions first, in date order.
+
+    What the Tracer answers with when no meeting's papers are about a matter it can follow.
+    """
+
+    mode = "timeline"
+    limit = 12
+
+    def weigh(self, text, chunk, reading):
+        score = 0.35 if RESOLUTION.search(text) else 0.15 if DECISION.search(text) else 0.0
+        # A timeline line has room for one sentence: one that only opens a list, or looks back on earlier years, says little.
+        score -= 0.3 if text.endswith(":") or LIST_ENTRY.match(text) else 0.0
+        score -= 0.35 if _looks_back(text, chunk.meeting_date) else 0.0
+        return score + (0.1 if has_figure(text) else 0.0)
+
+    def answer(self, composer, reading, hits, filters):
+        chosen = composer.select(self.candidates(composer, reading, hits, filters), self.limit, per_council=_council_share(self.limit, filters))
+        return _grouped_answer(composer, reading, chosen, filters, bullets=False, unfold=set()) if chosen else None
+
+
+class Timeline(Kind):
+    """The researcher's trace: the matter followed meeting by meeting (trace.Tracer), else a chronicle of the hits."""
+
+    mode = "timeline"
+
+    def __init__(self, tracer) -> None:
+        self.tracer = tracer
+
+    def answer(self, composer, reading, hits, filters):
+        return self.tracer.trace(reading.text, hits, filters) or Chronicle().answer(composer, reading, hits, filters)
+
+
+KINDS: dict[str, Kind] = {"plain": Plain(), "figure": Figure(), "person": Person(), "decisions": Decisions(), "draft": Draft(), "timeline": Chronicle()}
+
+
+def kind_of(reading: Reading, tracer=None) -> Kind:
+    """The strategy for a reading (a timeline traces its matter when given a tracer)."""
+    if reading.kind == "timeline" and tracer is not None:
+        return Timeline(tracer)
+    return KINDS[reading.kind]
+
+
+def compose(composer: Composer, question: str, hits: list[Hit], *, mode: str, filters: Filters, asked: str = "", tracer=None) -> Answer | None:
+    """A cited answer to a question in a mode, or None when no verified sentence is good enough (asked: the words typed, for a follow-up)."""
+    reading = read(question, asked, mode)
+    return kind_of(reading, tracer).answer(composer, reading, hits, filters)
+
+
+def evidence(composer: Composer, question: str, hits: list[Hit], mode: str, filters: Filters | None = None) -> list[Evidence]:
+    """Every usable sentence of the hits scored for a question in a mode (best first), as its kind weighs them."""
+    reading = read(question, mode=mode)
+    return composer.evidence(reading, hits, filters, kind_of(reading).weigh)
+
+
+def states_amount(question: str, text: str) -> bool:
+    """Whether a sentence gives what "how much ...?" or "how many <things> ...?" asks for.
+
+    "How many suppliers attended?" wants a count of suppliers ("25 suppliers", "six local suppliers"),
+    not the 11 winners of an award mentioned in the same sentence."""
+    text = REFERENCE.sub(" ", text)
+    many = re.search(r"\b(?:how many|number of)\s+(.*)", question, re.I)
+    if not many:
+        # "What hourly rate ...?", "what percentage ...?": an amount of that kind, not the £27.8m of commitments.
+        if any(asked.search(question) and not stated.search(text) for asked, stated in AMOUNT_KINDS):
+            return False
+        # "What £ proxy value ...?", "what does it cost?": a sum of money, not any number.
+        return bool(MONEY_FIGURE.search(text) if ASKS_MONEY.search(question) else QUANTITY.search(text))
+    # "Of the measures chosen, how many are there?" names its things before the question: any count will do.
+    verb = re.match(r"(?:are|were|is|was|did|do|does|have|has|had|there|of them)\b", many.group(1), re.I)
+    things = set() if verb else set(tokens(many.group(1))[:3])  # "social value measures": the noun is among the first words
+    if not things:
+        return bool(COUNT.search(text))
+    # The count comes just before the things ("21 measures", "six key outcomes", "top 300 suppliers"),
+    # or in a table row just after them ("Contracts let with social value commitments 31").
+    return any(
+        things & set(tokens(" ".join(text[m.end() :].split()[:3]))) or things & set(tokens(" ".join(text[: m.start()].split()[-6:])))
+        for m in COUNT.finditer(text)
+    )
+
+
+def _grouped_answer(composer: Composer, reading: Reading, chosen: list[Evidence], filters: Filters, **how) -> Answer:
+    citations = Citations()
+    text = composer.grouped(chosen, citations, **how)
+    return Answer(question=reading.text, answered=True, answer=text, citations=tuple(citations.items), mode=reading.mode, filters=filters)
+
+
+def _council_share(limit: int, filters: Filters) -> int:
+    """A question about several councils gets each its share of the answer."""
+    return -(-limit // len(filters.councils)) if len(filters.councils) > 1 else 99
+

@@ -1,0 +1,82 @@
+"""Calibrated refusal: whether the best hits are evidence enough to answer at all.
+
+A question on the papers' subject whose answer is not in them must get the refusal sentence, not
+six sentences that share its topic. The hits' closeness in meaning decides above `sure_dense` and
+below `floor_dense`; between them the evidence must also hold the question's own words, weighted
+by how rare they are in the index. The thresholds live in settings.py; the README gives the figures
+they were set on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container
+
+from .question import topic_terms
+from .records import Filters, Hit
+from .text import tokens
+
+KEYWORD_ONLY_COVERAGE = 0.5
+"""With no dense similarity, the share of the question's weighted terms the best chunks must hold."""
+
+
+class Confidence:
+    """Judges one index's hits for a question (idf: the index's term weights; vocabulary: its terms)."""
+
+    def __init__(self, settings, idf: Callable[[str], float], vocabulary: Container[str]) -> None:
+        self.settings = settings
+        self.idf = idf
+        self.vocabulary = vocabulary
+
+    def confident(self, question: str, hits: list[Hit], filters: Filters) -> bool:
+        """Close in meaning, or fairly close and about words the papers use.
+
+        Below `sure_dense` the evidence must also cover the question's terms, and the question must
+        not lean on words the index has never seen ("potholes", "bins"): those mark other topics.
+        Below `min_dense` a question put in other words than the papers' can still be answered, when
+        one chunk holds nearly all its words together (not the best chunks between them: "town hall"
+        in one, "opening hours" in another is no answer).
+        """
+        settings = self.settings
+        top_dense = max((h.dense for h in hits), default=0.0)
+        if top_dense == 0.0:
+            # Keyword-only retrieval (the bm25 baseline) has no similarity to go on: words must carry it.
+            return self.coverage(question, hits, filters) >= KEYWORD_ONLY_COVERAGE and self.unseen_share(question, filters) < settings.max_unseen
+        if top_dense >= settings.sure_dense:
+            return True
+        if top_dense < min(settings.floor_dense, settings.min_dense):
+            return False
+        if self.unseen_share(question, filters) >= settings.max_unseen:
+            return False
+        if top_dense < settings.min_dense:
+            return self.coverage_in_one(question, hits, filters) >= settings.min_one_chunk_coverage
+        return self.coverage(question, hits, filters) >= settings.min_coverage
+
+    def _weights(self, question: str, filters: Filters | None) -> dict[str, float]:
+        return {t: self.idf(t) for t in topic_terms(question, filters)}
+
+    def coverage(self, question: str, hits: list[Hit], filters: Filters | None = None, top: int = 3) -> float:
+        """Share of the question's idf-weighted terms that the best hits contain."""
+        weights = self._weights(question, filters)
+        found: set[str] = set()
+        for hit in hits[:top]:
+            found |= set(tokens(f"{hit.chunk.title} {hit.chunk.text}"))
+        # A stem the stemmer left apart ("scrutinis" of scrutinised, "scrutini" of scrutiny) matches on its root.
+        roots = {t[:7] for t in found if len(t) >= 7}
+        total = sum(weights.values())
+        matched = sum(w for t, w in weights.items() if t in found or (len(t) >= 8 and t[:7] in roots))
+        return matched / total if total else 0.0
+
+    def coverage_in_one(self, question: str, hits: list[Hit], filters: Filters | None = None, top: int = 5) -> float:
+        """The largest share of the question's idf-weighted terms that any one of the best hits contains."""
+        weights = self._weights(question, filters)
+        total = sum(weights.values())
+        if not total:
+            return 0.0
+        held = (set(tokens(f"{h.chunk.title} {h.chunk.text}")) for h in hits[:top])
+        return max((sum(w for t, w in weights.items() if t in terms) / total for terms in held), default=0.0)
+
+    def unseen_share(self, question: str, filters: Filters | None = None) -> float:
+        """Share of the question's idf-weighted terms that no indexed chunk contains."""
+        weights = self._weights(question, filters)
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t not in self.vocabulary) / total if total else 0.0
