@@ -101,11 +101,12 @@ _BILLION = re.compile(r"(\d+(?:\.\d+)?)\s*(?:billion|bn)\b")
 _THOUSAND = re.compile(r"£(\d+(?:\.\d+)?)\s*k\b")
 _TRAILING_ZERO = re.compile(r"(\d+)\.0+(?=[mb%])")
 _BIG_POUNDS = re.compile(r"£(\d{7,})(?![\d.])")
+_WHOLE_POUNDS = re.compile(r"(£\d+)\.00(?!\d)")
 
 
 def normalise(text: str) -> str:
     """Lower case, one kind of dash and quote, "£27.8 million" == "£27.8m", "20 per cent" == "20%",
-    "£100,000" == "£100000", "£2,000,000" == "£2m", "7th July" == "7 July", whitespace squashed."""
+    "£100,000" == "£100000", "£2,000,000" == "£2m", "£5.00" == "£5", "7th July" == "7 July", whitespace squashed."""
     text = _DASHES.sub("-", text.translate(_QUOTES)).lower()
     text = _THOUSANDS.sub("", text)
     text = _ORDINAL.sub(r"\1", text)
@@ -114,6 +115,7 @@ def normalise(text: str) -> str:
     text = _MILLION.sub(r"\1m", text)
     text = _BILLION.sub(r"\1bn", text)
     text = _THOUSAND.sub(lambda m: f"£{float(m.group(1)) * 1000:g}", text)
+    text = _WHOLE_POUNDS.sub(r"\1", text)  # "£5.00" == "£5"
     text = _BIG_POUNDS.sub(lambda m: f"£{int(m.group(1)) / 1e6:g}m", text)
     text = _TRAILING_ZERO.sub(r"\1", text)
     text = re.sub(r"\s*-\s*(?=\d)", "-", text)  # "2024 - 2027" == "2024-2027"

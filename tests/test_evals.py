@@ -84,6 +84,8 @@ def test_ndcg_rewards_relevant_meetings_ranked_early():
         ("anchor network", "the anchor networks were launched"),
         ("6|six", "The policy has six outcomes."),
         ("£13m|£13.5m", "OSMB heard of £13.5m secured"),
+        ("£5", "the rent should remain at £5.00 per annum"),
+        ("£2,438", "each organisation has received £2,438.00."),
     ],
 )
 def test_fact_found_after_normalisation(fact, text):
@@ -101,6 +103,8 @@ def test_fact_found_after_normalisation(fact, text):
         ("£27.8m", "£27.85m"),
         ("Keep It Local", "keep local"),
         ("6|six", "sixty outcomes, 16 measures"),
+        ("£5", "a fee of £5.50"),
+        ("£5", "£5.005 a unit"),
     ],
 )
 def test_fact_not_found_in_a_bigger_figure_or_other_words(fact, text):
