@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 
-from .question import topic_terms
+from .question import TRACE_WORDS, topic_terms
 from .records import Filters, Hit
 from .text import tokens
 
 KEYWORD_ONLY_COVERAGE = 0.5
 """With no dense similarity, the share of the question's weighted terms the best chunks must hold."""
+TRACE_SEEN = 0.5
+"""Share of a trace's matter (by idf weight) that must be words the index holds."""
 
 
 class Confidence:
@@ -27,8 +29,8 @@ class Confidence:
         self.idf = idf
         self.vocabulary = vocabulary
 
-    def confident(self, question: str, hits: list[Hit], filters: Filters) -> bool:
-        """Close in meaning, or fairly close and about words the papers use.
+    def confident(self, question: str, hits: list[Hit], filters: Filters, mode: str = "answer") -> bool:
+        """Close in meaning, or fairly close and about words the papers use; a trace, about a matter the papers take up.
 
         Below `sure_dense` the evidence must also cover the question's terms, and the question must
         not lean on words the index has never seen ("potholes", "bins"): those mark other topics.
@@ -38,6 +40,8 @@ class Confidence:
         """
         settings = self.settings
         top_dense = max((h.dense for h in hits), default=0.0)
+        if mode == "timeline" and top_dense and self.traceable(question, hits, filters):
+            return True
         if top_dense == 0.0:
             # Keyword-only retrieval (the bm25 baseline) has no similarity to go on: words must carry it.
             return self.coverage(question, hits, filters) >= KEYWORD_ONLY_COVERAGE and self.unseen_share(question, filters) < settings.max_unseen
@@ -50,6 +54,26 @@ class Confidence:
         if top_dense < settings.min_dense:
             return self.coverage_in_one(question, hits, filters) >= settings.min_one_chunk_coverage
         return self.coverage(question, hits, filters) >= settings.min_coverage
+
+    def traceable(self, question: str, hits: list[Hit], filters: Filters) -> bool:
+        """Whether the papers take up the matter a trace question names.
+
+        "Trace Milburn's precept year by year from 2016 to 2021" is mostly words asking for a trace:
+        its closeness in meaning to any one passage is low, however many meetings set a precept. The
+        matter is the question's other words; most of them must be words the papers use ("frozen"
+        in "from the years it was frozen" need not be), and one of the best passages must hold
+        nearly all of those together, as for any question put in other words than the papers'.
+        """
+        weights = {t: w for t, w in self._weights(question, filters).items() if t not in TRACE_WORDS}
+        total = sum(weights.values())
+        if not total:
+            return False
+        seen = {t: w for t, w in weights.items() if t in self.vocabulary}
+        if sum(seen.values()) / total < TRACE_SEEN:
+            return False
+        held = (set(tokens(f"{h.chunk.title} {h.chunk.text}")) for h in hits[:5])
+        best = max((sum(w for t, w in seen.items() if t in terms) for terms in held), default=0.0)
+        return best / sum(seen.values()) >= self.settings.min_one_chunk_coverage
 
     def _weights(self, question: str, filters: Filters | None) -> dict[str, float]:
         return {t: self.idf(t) for t in topic_terms(question, filters)}

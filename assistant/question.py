@@ -139,6 +139,14 @@ MODE_WORDS = frozenset(
         "become became get got make made take took go went come came start started begin began give gave"
     )
 )
+# Words that ask for a trace and say nothing about the matter.
+TRACE_WORDS = frozenset(
+    tokens(
+        "trace history happened happen change changed changes first raised outcome outcomes latest position "
+        "develop developed development evolve evolved progress progressed follow followed track over years year time "
+        "between since from until when what how meeting meetings council parish committee matter issue"
+    )
+)
 DATE_TERM = re.compile(r"^(?:(?:19|20)\d\d|januari|februari|march|april|may|june|juli|august|septemb|octob|novemb|decemb)$")
 
 

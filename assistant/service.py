@@ -339,7 +339,7 @@ class Assistant:
             hits = with_context(hits, keyword.minutes_opening)
         composer = self._composer()
         answer: Answer | None = None
-        if hits and Confidence(self.settings, keyword.idf, keyword.vocabulary).confident(standalone, hits, applied):
+        if hits and Confidence(self.settings, keyword.idf, keyword.vocabulary).confident(standalone, hits, applied, mode):
             compose_started = time.perf_counter()
             # A timeline is structured (one event per meeting, each with its keys): the model writes prose only.
             if self.settings.uses_llm and mode != "timeline":

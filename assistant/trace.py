@@ -27,6 +27,7 @@ from .answers import compose
 from .compose import DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _looks_back, _similar, has_figure, meeting_key
 from .figures import NEGATED, FigurePoint
 from .records import Answer, Event, Filters, Hit
+from .question import TRACE_WORDS
 from .text import long_date, squash, tokens
 
 # What identifies a matter in any council's papers, whatever the words around it.
@@ -42,14 +43,6 @@ NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:of|on|the|and|upon|&
 MINUTE_REFERENCE = re.compile(r"\b(?:minute|min\.?)\s+(?:no\.?\s*)?(\d{1,4}(?:[/.]\d{1,4})?)\b", re.I)
 # "12. Planning.", "45/14 Highways": a minute's number opens a new matter.
 MINUTE_HEADING = re.compile(r"^\(?\d{1,4}(?:[/.]\d{1,4})?\)?\.?\s+[A-Z]")
-# Words that ask for a trace and say nothing about the matter.
-TRACE_WORDS = frozenset(
-    tokens(
-        "trace history happened happen change changed changes first raised outcome outcomes latest position "
-        "develop developed development evolve evolved progress progressed follow followed track over years year time "
-        "between since from until when what how meeting meetings council parish committee matter issue"
-    )
-)
 NAME_IDF = 4.0
 """A name this rare (in under about one chunk in fifty) picks out the matter; "Parish Council" does not."""
 MATTER_SHARE = 0.5

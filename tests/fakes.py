@@ -8,6 +8,7 @@ import math
 from langchain_core.embeddings import Embeddings
 
 from assistant.text import tokens
+from ingest.records import Chunk
 
 FAKE_CALIBRATION = {"min_dense": 0.2, "sure_dense": 0.5, "max_unseen": 0.65}
 """Refusal thresholds for the bucket embedder: its cosines and tiny test corpora sit far below the real
@@ -36,3 +37,12 @@ class BucketEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         """The vector of a query."""
         return self._vector(text)
+
+
+def make_chunk(text: str, *, paper: str = "p", ordinal: int = 0, **fields) -> Chunk:
+    """A chunk of one paper with every field a citation needs; `fields` overrides any of them."""
+    values = dict(
+        chunk_id=f"{paper}:{ordinal:05d}", paper_id=paper, source=f"{paper}.pdf", council="Kent County Council", committee="Cabinet",
+        meeting_date="2025-01-30", item="5", title="Budget", doc_type="report", page_start=1, page_end=1, text=text,
+    )
+    return Chunk(**(values | fields))

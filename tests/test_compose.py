@@ -17,7 +17,7 @@ from assistant.records import Hit
 from ingest.records import Chunk
 from ingest.store import Store
 from paperfactory import make_minutes, make_report
-from fakes import FAKE_CALIBRATION
+from fakes import FAKE_CALIBRATION, make_chunk
 
 
 @pytest.fixture
@@ -100,10 +100,7 @@ def test_looks_back_and_display_text():
 
 
 def _chunk(text: str) -> Chunk:
-    return Chunk(
-        chunk_id="p:00000", paper_id="p", source="s.pdf", council="C", committee="Cabinet", meeting_date="2023-03-20",
-        item="141", title="Social Value Annual Report", doc_type="report", page_start=1, page_end=1, text=text,
-    )
+    return make_chunk(text, source="s.pdf", council="C", meeting_date="2023-03-20", item="141", title="Social Value Annual Report")
 
 
 def _answer_from_sittings(

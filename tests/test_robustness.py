@@ -25,6 +25,7 @@ from assistant.question import detect_mode
 from assistant.service import Assistant
 from assistant.spelling import Speller
 from assistant.text import tokens
+from fakes import make_chunk
 from ingest.records import Chunk
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -43,10 +44,7 @@ DEADLINE_FREE = hypothesis_settings(deadline=None, max_examples=60, suppress_hea
 
 
 def _chunk(text: str, ordinal: int = 0, date: str = "2025-01-30") -> Chunk:
-    return Chunk(
-        chunk_id=f"p1:{ordinal:05d}", paper_id="p1", source="p1.pdf", council="Kent County Council", committee="Cabinet",
-        meeting_date=date, item="5", title="Budget", doc_type="report", page_start=1, page_end=1, text=text,
-    )
+    return make_chunk(text, paper="p1", ordinal=ordinal, meeting_date=date)
 
 
 @given(PAPER_TEXT)
