@@ -18,7 +18,8 @@ from .text import tokens
 KEYWORD_ONLY_COVERAGE = 0.5
 """With no dense similarity, the share of the question's weighted terms the best chunks must hold."""
 TRACE_SEEN = 0.5
-"""Share of a trace's matter (by idf weight) that must be words the index holds."""
+"""Share of a trace's matter words that must be words the index holds (counted: a word no paper uses
+weighs as much as the rarest, so by weight one of them would outweigh the matter itself)."""
 
 
 class Confidence:
@@ -65,11 +66,10 @@ class Confidence:
         nearly all of those together, as for any question put in other words than the papers'.
         """
         weights = {t: w for t, w in self._weights(question, filters).items() if t not in TRACE_WORDS}
-        total = sum(weights.values())
-        if not total:
+        if not weights:
             return False
         seen = {t: w for t, w in weights.items() if t in self.vocabulary}
-        if sum(seen.values()) / total < TRACE_SEEN:
+        if len(seen) < TRACE_SEEN * len(weights):
             return False
         held = (set(tokens(f"{h.chunk.title} {h.chunk.text}")) for h in hits[:5])
         best = max((sum(w for t, w in seen.items() if t in terms) for terms in held), default=0.0)

@@ -144,9 +144,11 @@ TRACE_WORDS = frozenset(
     tokens(
         "trace history happened happen change changed changes first raised outcome outcomes latest position "
         "develop developed development evolve evolved progress progressed follow followed track over years year time "
-        "between since from until when what how meeting meetings council parish committee matter issue"
+        "between since from until when what how meeting meetings council parish committee matter issue figure figures amount"
     )
 )
+# "2026/27", "2025-26": a financial year; its "27" is no more a topic word than its "2026".
+FINANCIAL_YEAR = re.compile(r"\b(?:19|20)\d\d\s?[/-]\s?(?:\d\d){1,2}\b")
 DATE_TERM = re.compile(r"^(?:(?:19|20)\d\d|januari|februari|march|april|may|june|juli|august|septemb|octob|novemb|decemb)$")
 
 
@@ -166,7 +168,7 @@ def topic_terms(question: str, filters: Filters | None = None) -> set[str]:
     the papers, the word says nothing about which sentence answers.
     """
     named = {t for facet, said in (filters.labels if filters else ()) if facet in ("committee", "council") for t in tokens(said)}
-    terms = {t for t in tokens(question) if not DATE_TERM.match(t)}
+    terms = {t for t in tokens(FINANCIAL_YEAR.sub(" ", question)) if not DATE_TERM.match(t)}
     mode_words = MODE_WORDS | COMMIT_WORDS if ASKS_COMMITMENTS.search(question) else MODE_WORDS
     return (terms - mode_words - named) or terms
 

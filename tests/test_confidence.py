@@ -44,3 +44,10 @@ def test_a_trace_of_a_matter_the_papers_never_name_is_refused():
 def test_a_word_the_papers_never_use_does_not_veto_a_trace_whose_matter_they_hold():
     hits = _hits(dense=0.35)
     assert _confidence().confident("Trace the precept from the years it was frozen.", hits, Filters(), mode="timeline")
+
+
+def test_a_financial_year_is_no_topic_word():
+    from assistant.question import topic_terms
+
+    assert topic_terms("Trace the precept from 2016/17 to the 2026/27 figure.") >= {"precept"}
+    assert not topic_terms("Trace the precept from 2016/17 to the 2026-27 figure.") & {"17", "27", "2016", "2026"}
