@@ -45,6 +45,13 @@ COMMITTEE_ALIASES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"\bfull council\b", re.I), "full council"),
 )
 UNKNOWN_COMMITTEE = re.compile(r"\b(?:the|at|by|to) ((?:[A-Z][a-z]+ )+)(Committee|Sub-Committee|Panel)\b")
+# Words of a committee's name that say what kind of meeting it is, not which ("Policy Committee", "Joint Committee").
+MEETING_WORDS = frozenset(
+    "the of and a committee committees sub policy panel board joint meeting meetings council parish town city county "
+    "annual special extraordinary full cabinet scrutiny".split()
+)
+# A body named in a question: what follows the words that say which committee ("the Transport and Connectivity committee").
+BODY_AFTER = re.compile(r"^(?:[’'`]s)?\s*(?:(?:policy|joint|select|scrutiny|sub|advisory)[- ]?)*(?:committee|board|panel|cabinet|commission|meeting)s?\b", re.I)
 
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 FINANCIAL_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*(\d\d)\b(?![-/]\d)")
@@ -154,7 +161,38 @@ def _council_filter(question: str, catalogue: Catalogue) -> tuple[tuple[str, ...
     return (), ""
 
 
+def committee_words(committee: str) -> list[str]:
+    """The words of a committee's name that say which it is ("Transport", "Connectivity"); none for "Parish Council"."""
+    return [w for w in re.findall(r"[A-Za-z][\w’'-]*", committee) if w.lower() not in MEETING_WORDS]
+
+
+def _catalogue_committee(question: str, catalogue: Catalogue) -> tuple[tuple[str, ...], str]:
+    """A committee of the index named in the question by its own words, then a word for a body.
+
+    "the Transport and Connectivity Policy Committee's decisions", "what did the Transport & Connectivity
+    committee agree": the distinctive words of the name in order (joined as the name joins them, or by
+    "and" or "&"), followed by "committee", "board" or the like. A name with no words of its own
+    ("Parish Council") is the council, not a filter.
+    """
+    for committee in sorted(catalogue.committees, key=len, reverse=True):
+        words = committee_words(committee)
+        if not words:
+            # "the Annual Parish Meeting" is named in full; "the parish council" is the council itself.
+            at = question.lower().find(committee.lower())
+            if at >= 0 and not committee.lower().endswith("council"):
+                return (committee,), question[at : at + len(committee)]
+            continue
+        phrase = r"\b" + r"(?:\s+(?:and|&|of|the)\s+|\s+)".join(map(re.escape, words)) + r"\b"
+        for match in re.finditer(phrase, question, re.I):
+            if BODY_AFTER.match(question[match.end() :].lstrip(" ")) or committee.lower() in question.lower():
+                return (committee,), match.group(0)
+    return (), ""
+
+
 def _committee_filter(question: str, catalogue: Catalogue) -> tuple[tuple[str, ...], str]:
+    found = _catalogue_committee(question, catalogue)
+    if found[0]:
+        return found
     for pattern, key in COMMITTEE_ALIASES:
         match = pattern.search(question)
         if match:

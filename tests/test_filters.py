@@ -189,3 +189,33 @@ def test_the_last_n_years_or_reports_read_back_from_the_latest_paper():
     assert recent("over the past 2 years", parse_filters("over the past 2 years", CATALOGUE), "2025-06-09").date_from == "2023-06-10"
     assert recent("What did Cabinet decide in 2022 over the last three meetings?", parse_filters("in 2022", CATALOGUE), "2025-06-09") is None
     assert recent("What were the priorities?", parse_filters("What were the priorities?", CATALOGUE), "2025-06-09") is None
+
+
+REAL_COMMITTEES = Catalogue(
+    councils=("Bristol City Council", "Milburn Parish Council"),
+    committees=("Annual Parish Meeting", "Joint Committee and MCA Committee", "Parish Council", "Transport and Connectivity Policy Committee"),
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "committee"),
+    [
+        ("Trace the Transport and Connectivity Policy Committee's decisions on the levy.", "Transport and Connectivity Policy Committee"),
+        ("What did the Transport & Connectivity committee agree in 2024?", "Transport and Connectivity Policy Committee"),
+        ("What did the MCA committee decide about buses?", "Joint Committee and MCA Committee"),
+        ("What did the Annual Parish Meeting hear about the green?", "Annual Parish Meeting"),
+    ],
+)
+def test_a_committee_of_the_index_is_named_by_its_own_words(question, committee):
+    assert parse_filters(question, REAL_COMMITTEES).committees == (committee,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How does transport and connectivity affect the parish?",  # the words, but no body named
+        "What did the parish council decide about the green?",  # the council itself, not one of its meetings
+    ],
+)
+def test_words_of_a_committee_name_are_not_a_committee_unless_a_body_is_named(question):
+    assert parse_filters(question, REAL_COMMITTEES).committees == ()
