@@ -53,6 +53,12 @@ SWEEP = 300
 """Chunks the keyword index gives for the matter's words, over every year, before they are checked."""
 CLOSE_DENSE = 0.1
 """A question's hit this close in cosine to the best one is about the matter whatever its words."""
+SPECIFIC_REACH = 40
+"""Chunks naming an identifier that are read to judge whether it names the matter or something wider."""
+SPECIFIC_SHARE = 0.5
+"""Share of those that must be about the matter."""
+STANDING = 3
+"""Sittings that say a sentence word for word for it to be standing text rather than what a meeting did."""
 SEED_HITS = 5
 """Best hits whose identifiers and names are carried to later meetings."""
 MAX_MEETINGS = 40
@@ -107,6 +113,7 @@ class Tracer:
         weights = {t: self.composer.idf(t) for t in terms}
         anchors = frozenset(t for t in terms if weights[t] >= RARE_IDF)
         found: set[str] = set()
+        names: set[str] = set()
         for hit in hits[:SEED_HITS]:
             if _share(weights, set(tokens(f"{hit.chunk.title} {hit.chunk.text}"))) < MATTER_SHARE:
                 continue
@@ -116,7 +123,9 @@ class Tracer:
                     continue  # only what is said beside the matter's own words identifies it
                 for pattern in IDENTIFIERS:
                     found |= {m.group(0) for m in pattern.finditer(sentence)}
-                found |= {m.group(0) for m in NAME.finditer(sentence) if self._rare_name(m.group(0), terms)}
+                names |= {m.group(0) for m in NAME.finditer(sentence) if self._rare_name(m.group(0), terms)}
+        # A reference (a planning number, a contract code) names one matter by construction; a name may not.
+        found |= {name for name in names - found if self._specific(name, weights)}
         return Matter(terms=terms, weights=weights, anchors=anchors, identifiers=frozenset(found))
 
     def _rare_name(self, name: str, terms: frozenset[str]) -> bool:
@@ -124,8 +133,29 @@ class Tracer:
         words = [t for t in tokens(name) if t not in TRACE_WORDS]
         return bool(words) and not set(words) <= terms and min(self.composer.idf(t) for t in words) >= NAME_IDF
 
+    def _specific(self, name: str, weights: dict[str, float]) -> bool:
+        """Whether the papers that use a name are mostly about the matter: a site, an applicant, a contractor.
+
+        The chair signs every forward plan and a councillor speaks to every item: a name that comes up
+        on other matters as often as on this one identifies the person, not the matter. Without words
+        of its own the matter has nothing to judge by, and the identifier stands.
+        """
+        if not weights:
+            return True
+        naming = [c for position, _ in self.keyword.search(name, SPECIFIC_REACH, None) if name in (c := self.keyword.chunks[position]).text]
+        if not naming:
+            return True
+        about = sum(_share(weights, set(tokens(f"{c.title} {c.text}"))) >= MATTER_SHARE for c in naming)
+        return about >= SPECIFIC_SHARE * len(naming)
+
     def gather(self, question: str, hits: list[Hit], matter: Matter, filters: Filters) -> list[Hit]:
-        """Every dated chunk about the matter: the question's hits, the chunks naming its words or identifiers in any year."""
+        """Every dated chunk about the matter: the question's hits, the chunks naming its words or identifiers in any year.
+
+        A trace follows meetings. A paper no meeting is known for joins as a report (a council's annual
+        report tells a year of the matter), not as a form, an account or a statement: an annual return
+        names the precept and the clerk's salary every year in the same printed words, and dated by
+        its file name it would stand as a meeting that dealt with them.
+        """
         pool: dict[str, Hit] = {h.chunk.chunk_id: h for h in hits}
         mask = self.keyword.mask(filters)
         if matter.terms:
@@ -153,6 +183,7 @@ class Tracer:
             h
             for h in pool.values()
             if h.chunk.meeting_date
+            and (h.chunk.committee or h.chunk.doc_type != "other")
             and (h.chunk.chunk_id in close or matter.mentions(h.chunk.text, set(tokens(f"{h.chunk.title} {h.chunk.text}"))) >= MATTER_SHARE)
         ]
 
@@ -169,6 +200,14 @@ class Tracer:
                 continue
             for evidence in self._sentences(hit.chunk, matter):
                 by_meeting.setdefault(meeting_key(hit.chunk), []).append(evidence)
+        # Words said alike at several sittings are standing text (a forward plan's entry, a form's printed
+        # line), not what any one of them did.
+        said: dict[str, set[tuple]] = {}
+        for key, candidates in by_meeting.items():
+            for evidence in candidates:
+                said.setdefault(_wording(evidence.text), set()).add(key)
+        for key, candidates in by_meeting.items():
+            by_meeting[key] = [e for e in candidates if len(said[_wording(e.text)]) < STANDING]
         lines: dict[tuple, list[Evidence]] = {}
         for key in sorted(by_meeting)[-MAX_MEETINGS:]:
             if chosen := self._pick(by_meeting[key]):
@@ -311,6 +350,11 @@ def figure_table(points: list[FigurePoint], keys: dict[tuple, list[str]], lines:
     for point in points:
         rows.append(f"| {long_date(point.meeting_date)}, {point.committee} | {format_pounds(point.value_m * 1e6)} | [{key_of.get(point.quote, '')}] |")
     return "\n".join(rows)
+
+
+def _wording(text: str) -> str:
+    """A sentence's words and figures, whatever its case, spacing and punctuation."""
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def _short(text: str, limit: int = 160) -> str:

@@ -116,3 +116,39 @@ def test_a_trace_that_one_meeting_holds_is_that_meetings_full_answer():
     assert all(figure in answer.answer for figure in ("51.5%", "73.6%", "71.3%", "70%"))
     assert answer.mode == "timeline" and len(answer.events) == 1
     assert set(answer.events[0].citation_keys) == {c.key for c in answer.citations}
+
+
+def test_a_name_that_comes_up_on_every_matter_does_not_identify_this_one():
+    said = dict(MINUTES)
+    said["2016-03-01"] += " Cllr Ann Brook declared an interest in Low Farm."
+    for month, subject in (("04", "the bus shelter"), ("05", "the village hall roof"), ("06", "the allotment rents")):
+        said[f"2018-{month}-01"] = f"20. Cllr Ann Brook reported on {subject}. Members noted the report."
+    chunks = _chunks(said, "n")
+    tracer, _ = _tracer(chunks)
+    matter = tracer.matter("What happened to the application for the barn conversion at Low Farm?", [Hit(chunk=chunks[0], score=1.0)], Filters())
+    assert "3/16/0456/FUL" in matter.identifiers  # every chunk that names it is about the application
+    assert not any("Brook" in name for name in matter.identifiers)  # most chunks naming her are about other things
+
+
+def test_forms_and_standing_text_are_not_what_a_meeting_did():
+    chunks = _chunks(PRECEPT, "p")
+    # An annual return dated by its file name, with no meeting: the same printed line every year.
+    form = "Box 2. Precept or rates and levies: total amount of precept received or receivable in the year."
+    chunks += [
+        Chunk(chunk_id=f"f{year}:00000", paper_id=f"f{year}", source=f"finstats_{year}-01-01_.pdf", council="Milburn Parish Council",
+              committee="", meeting_date=f"{year}-01-01", item="", title="Annual return", doc_type="other", page_start=1, page_end=1,
+              text=f"{form} £{year - 2013},000.")
+        for year in (2016, 2017, 2018)
+    ]
+    # A forward plan's entry, printed alike in three meetings' packs.
+    plan = "To update the committee on the precept and the budget timetable for the coming year."
+    chunks += [
+        Chunk(chunk_id=f"w{month}:00000", paper_id=f"w{month}", source=f"pack_2018-{month}.pdf", council="Milburn Parish Council",
+              committee="Parish Council", meeting_date=f"2018-{month}-01", item="3", title="Forward plan", doc_type="agenda",
+              page_start=1, page_end=1, text=plan)
+        for month in ("03", "05", "07")
+    ]
+    tracer, _ = _tracer(chunks)
+    answer = tracer.trace("How did the precept change over these years?", [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks[:3]], Filters())
+    assert [e.meeting_date for e in answer.events] == ["2016-01-12", "2017-01-10", "2018-01-16"]
+    assert "Box 2" not in answer.answer and "Forward plan" not in answer.answer
