@@ -29,6 +29,7 @@ import numpy as np
 
 from ingest.records import Chunk
 
+from .facets import Facets
 from .records import Filters, Hit
 from .text import TOKENIZER_VERSION, tokens
 
@@ -179,11 +180,10 @@ class KeywordIndex:
         self.clusters = clusters
         if clusters is None and vectors is not None and len(vectors) >= IVF_MIN:
             self.clusters = ClusterIndex.train(vectors)
-        # Fixed-width string columns: numpy compares them without a Python call per chunk.
-        self.council = np.array([c.council for c in chunks], dtype=str)
-        self.committee = np.array([c.committee for c in chunks], dtype=str)
-        self.date = np.array([c.meeting_date for c in chunks], dtype=str)
-        self.doc_type = np.array([c.doc_type for c in chunks], dtype=str)
+        self.facets = Facets(
+            [c.council for c in chunks], [c.committee for c in chunks], [c.meeting_date for c in chunks], [c.doc_type for c in chunks]
+        )
+        """The filterable metadata as integer codes, each filter's mask kept for this index's lifetime."""
 
     def papers(self) -> dict[str, int]:
         """paper id -> how many of its chunks the index holds."""
@@ -224,21 +224,8 @@ class KeywordIndex:
         return math.log(1 + (n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
 
     def mask(self, filters: Filters) -> np.ndarray | None:
-        """Which chunks pass the filters (None when nothing is filtered)."""
-        if filters.empty:
-            return None
-        keep = np.ones(len(self.chunks), dtype=bool)
-        if filters.councils:
-            keep &= np.isin(self.council, list(filters.councils))
-        if filters.committees:
-            keep &= np.isin(self.committee, list(filters.committees))
-        if filters.doc_types:
-            keep &= np.isin(self.doc_type, list(filters.doc_types))
-        if filters.date_from:
-            keep &= (self.date >= filters.date_from) & (self.date != "")
-        if filters.date_to:
-            keep &= (self.date <= filters.date_to) & (self.date != "")
-        return keep
+        """Which chunks pass the filters (None when nothing is filtered); read-only, kept per filter."""
+        return self.facets.mask(filters)
 
     def any_text(self, filters: Filters, test: Callable[[str], bool], hint: str = "") -> bool:
         """Whether the text of any chunk that passes the filters passes the test (hint: a substring it needs)."""
