@@ -26,7 +26,7 @@ from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, NO_MATCH, REFUSAL, S
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever, keyword_folder
 from .settings import Settings
-from .spelling import Speller
+from .spelling import Speller, is_english
 from .text import long_date, tokens
 from .trace import Tracer
 
@@ -178,6 +178,16 @@ class Assistant:
         self._catalogue: tuple[PaperTable, object, Catalogue] | None = None
         self._llm = None
         self._speller: Speller | None = None
+        # The model and the English word list load in a thread while the first question loads the index:
+        # onnxruntime builds its session, and the index's arrays are read, outside the GIL.
+        threading.Thread(target=self._preload, daemon=True, name="preload").start()
+
+    def _preload(self) -> None:
+        try:
+            self.embeddings.embed_query("social value")
+            is_english("council")
+        except Exception:  # noqa: BLE001 (the first question loads them again and reports what fails)
+            log.debug("preloading the model failed", exc_info=True)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Assistant":
@@ -206,7 +216,9 @@ class Assistant:
     def papers(self) -> list[PaperSummary]:
         """Every paper in the index, in meeting date order."""
         if self._papers is None:
-            self._papers = self.store.summaries()
+            # The registry the keyword index was brought in step with: read once, not again for the catalogue.
+            self.retriever.keyword
+            self._papers = self.store.summaries(self.retriever.registry)
         return self._papers
 
     def paper_table(self) -> PaperTable:
