@@ -351,6 +351,18 @@ class SavedIndex:
         except (OSError, ValueError, EOFError, pickle.UnpicklingError):
             return None
 
+    def note_registry(self, token: str, registry: dict[str, dict]) -> None:
+        """Keep this registry read (and the store's token at the time) with the current generation, for the next start-up."""
+        try:
+            folder = self.folder / (self.folder / "current").read_text().strip()
+            meta = json.loads((folder / "meta.json").read_text())
+            for name, data in (("registry.pkl", pickle.dumps(registry, protocol=pickle.HIGHEST_PROTOCOL)), ("meta.json", json.dumps(meta | {"registry_token": token}).encode())):
+                temporary = folder / f"{name}.{os.getpid()}"
+                temporary.write_bytes(data)
+                os.replace(temporary, folder / name)
+        except (OSError, ValueError) as exc:
+            log.warning("registry not saved with the keyword index in %s: %s", self.folder, exc)
+
     def save(self, index: KeywordIndex, stamp: str, token: str = "", registry: dict[str, dict] | None = None) -> None:
         """Write the index as a new generation, then point `current` at it and drop older generations."""
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -493,6 +505,8 @@ class Retriever:
             # The registry's chunk count of every done paper matches what was saved: it is current.
             if meta is not None and meta["papers"] == done:
                 self._keyword, self._stamp = base, stamp
+                if token and meta.get("registry_token") != token:
+                    self.saved.note_registry(token, registry)  # the next start-up need not read it
                 return True
             if base is None:
                 index = KeywordIndex(*self.store.all_chunks(with_vectors=with_vectors, done=set(done)))

@@ -209,9 +209,11 @@ class Assistant:
             self._pages.clear()
 
     def warm_up(self) -> None:
-        """Load the embedding model and build the keyword index now rather than on the first question."""
+        """Load the embedding model, the keyword index, the catalogue and the word lists now rather than on the first question."""
         self.embeddings.embed_query("social value")
-        self.retriever.refresh()
+        self.catalogue()
+        self.spelling("social value")
+        is_english("council")
 
     def papers(self) -> list[PaperSummary]:
         """Every paper in the index, in meeting date order."""
