@@ -27,6 +27,8 @@ from .settings import Settings
 DONE, PENDING = "done", "pending"
 # Chroma's sqlite backend caps one write at a few thousand records.
 WRITE_BATCH = 1000
+READ_BATCH = 5000
+"""Records one get reads (sqlite allows 32,766 variables in one statement)."""
 _CLIENTS: dict[str, object] = {}
 _CLIENTS_LOCK = threading.Lock()
 
@@ -118,9 +120,26 @@ class Store:
     # -- the registry -----------------------------------------------------------------------
 
     def registry(self) -> dict[str, dict]:
-        """paper_id -> registry metadata for every paper, done or pending."""
-        records = self.papers.get(include=["metadatas"])
-        return {pid: dict(meta or {}) for pid, meta in zip(records["ids"], records["metadatas"])}
+        """paper_id -> registry metadata for every paper, done or pending.
+
+        Read READ_BATCH papers at a time: one get of every paper failed above 32,766 of them
+        ("too many SQL variables", Chroma 1.5's sqlite), which failed every question of the
+        1,000,000-chunk bench (39,539 papers). A read that a write through a Store overlapped (the
+        token changed) is read again, as pages can shift under a write.
+        """
+        for _ in range(3):
+            token = self.registry_token()
+            out: dict[str, dict] = {}
+            offset = 0
+            while True:
+                records = self.papers.get(include=["metadatas"], limit=READ_BATCH, offset=offset)
+                out.update((pid, dict(meta or {})) for pid, meta in zip(records["ids"], records["metadatas"]))
+                offset += READ_BATCH
+                if len(records["ids"]) < READ_BATCH:
+                    break
+            if self.registry_token() == token:
+                break
+        return out
 
     def summaries(self, registry: dict[str, dict] | None = None) -> list[PaperSummary]:
         """Every fully ingested paper, in meeting date order; registry: registry(), if read (at 40,000 papers a read is seconds)."""
