@@ -26,9 +26,31 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def _load_assistant():
+    """The settings and an assistant with its index, catalogue and model loaded."""
+    from assistant import Assistant, Settings
+
+    settings = Settings()
+    assistant = Assistant.from_settings(settings)
+    try:
+        assistant.warm_up()
+    except Exception:  # noqa: BLE001 (the app still starts; the first question loads what failed and says so)
+        logging.getLogger("council.app").exception("warm-up failed; the first question will load the model")
+    return settings, assistant
+
+
+_LOADING = None
+"""The assistant loading in a thread while gradio imports, when run as a script."""
 if __name__ == "__main__":
     # main() pauses collection for start-up; run as a script, gradio's import (~0.4 s of collections) is part of it.
     gc.disable()
+    # Gradio's import takes 2.7-5 s on 2 cores; the index, catalogue and model load meanwhile (file
+    # reads, Chroma's and onnxruntime's work run outside the GIL) instead of after it.
+    from concurrent.futures import ThreadPoolExecutor
+
+    _LOADING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="load").submit(_load_assistant)
 
 import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
@@ -685,18 +707,15 @@ def main() -> None:
     # long as the server: collecting while it grows cost ~1 s of the warm-up (measured on 2 cores).
     # Collection resumes after the warm-up, with that heap frozen out of every later pass.
     gc.disable()
-    settings = Settings()
-    assistant = Assistant.from_settings(settings)
+    if _LOADING is not None:
+        settings, assistant = _LOADING.result()
+    else:
+        settings = Settings()
+        assistant = Assistant.from_settings(settings)
+        warm_up(assistant)
     server = create_server(assistant, settings)
-
-    def warm_up_then_collect() -> None:
-        try:
-            warm_up(assistant)
-        finally:
-            gc.freeze()
-            gc.enable()
-
-    threading.Thread(target=warm_up_then_collect, daemon=True, name="warm-up").start()
+    gc.freeze()
+    gc.enable()
     print(f"Council papers assistant: http://{settings.host}:{settings.port}", flush=True)
     uvicorn.run(server, host=settings.host, port=settings.port, log_level="warning")
 

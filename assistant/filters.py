@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -126,6 +127,7 @@ BODY_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def council_word(council: str) -> str:
     """The word of a council's name a question calls it by ("Rotherham" of "Rotherham Metropolitan Borough Council"), or "".
 
@@ -140,7 +142,9 @@ def _council_filter(question: str, catalogue: Catalogue) -> tuple[tuple[str, ...
         council
         for council in catalogue.councils
         # A name with no word of its own ("The", a fragment a paper put in its place) names no council.
-        if (word := council_word(council)) and re.search(rf"\b(?:{re.escape(council.lower())}|{re.escape(word.lower())})\b", lowered)
+        # The substring test first: a pattern compiled per council and question cost 115 ms a question
+        # at 1,667 councils (the 1M-chunk bench), and a name that is not in the question cannot match.
+        if (word := council_word(council)) and (word.lower() in lowered or council.lower() in lowered) and re.search(rf"\b(?:{re.escape(council.lower())}|{re.escape(word.lower())})\b", lowered)
     ]
     if named:  # "How does Manchester's weighting compare with Rotherham's?" asks about both
         return tuple(named), " and ".join(council_word(c) or c for c in named)

@@ -12,6 +12,7 @@ that differ from one process to the next. A Chroma server keeps the vectors, so 
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import math
@@ -29,8 +30,9 @@ import numpy as np
 
 from ingest.records import Chunk
 
+from .facets import Facets
 from .records import Filters, Hit
-from .text import TOKENIZER_VERSION, tokens
+from .text import TOKENIZER_VERSION, tokens, uncached_tokens
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,10 @@ IVF_PROBE = 0.02
 """Share of the clusters a question's vector is compared within (the nearest ones)."""
 EXACT_BELOW = 30_000
 """Filters passing fewer chunks than this are scored exactly, over just those chunks."""
+CHECK_COST_SHARE = 20
+"""The background check waits at least this many times as long as its last read of the registry took."""
+FULL_CHECK_SECONDS = 300.0
+"""The background check reads the registry itself at least this often, for writes that did not renew the store's token."""
 
 
 class TokenTable:
@@ -69,7 +75,7 @@ class TokenTable:
         ids: list[int] = []
         offsets = [0]
         for text in texts:
-            for token in tokens(text) or [EMPTY_TOKEN]:
+            for token in uncached_tokens(text) or [EMPTY_TOKEN]:
                 ids.append(vocab.setdefault(token, len(vocab)))
             offsets.append(len(ids))
         return cls(vocab, np.asarray(ids, dtype=np.int32), np.asarray(offsets, dtype=np.int64))
@@ -179,11 +185,10 @@ class KeywordIndex:
         self.clusters = clusters
         if clusters is None and vectors is not None and len(vectors) >= IVF_MIN:
             self.clusters = ClusterIndex.train(vectors)
-        # Fixed-width string columns: numpy compares them without a Python call per chunk.
-        self.council = np.array([c.council for c in chunks], dtype=str)
-        self.committee = np.array([c.committee for c in chunks], dtype=str)
-        self.date = np.array([c.meeting_date for c in chunks], dtype=str)
-        self.doc_type = np.array([c.doc_type for c in chunks], dtype=str)
+        self.facets = Facets(
+            [c.council for c in chunks], [c.committee for c in chunks], [c.meeting_date for c in chunks], [c.doc_type for c in chunks]
+        )
+        """The filterable metadata as integer codes, each filter's mask kept for this index's lifetime."""
 
     def papers(self) -> dict[str, int]:
         """paper id -> how many of its chunks the index holds."""
@@ -224,21 +229,8 @@ class KeywordIndex:
         return math.log(1 + (n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
 
     def mask(self, filters: Filters) -> np.ndarray | None:
-        """Which chunks pass the filters (None when nothing is filtered)."""
-        if filters.empty:
-            return None
-        keep = np.ones(len(self.chunks), dtype=bool)
-        if filters.councils:
-            keep &= np.isin(self.council, list(filters.councils))
-        if filters.committees:
-            keep &= np.isin(self.committee, list(filters.committees))
-        if filters.doc_types:
-            keep &= np.isin(self.doc_type, list(filters.doc_types))
-        if filters.date_from:
-            keep &= (self.date >= filters.date_from) & (self.date != "")
-        if filters.date_to:
-            keep &= (self.date <= filters.date_to) & (self.date != "")
-        return keep
+        """Which chunks pass the filters (None when nothing is filtered); read-only, kept per filter."""
+        return self.facets.mask(filters)
 
     def any_text(self, filters: Filters, test: Callable[[str], bool], hint: str = "") -> bool:
         """Whether the text of any chunk that passes the filters passes the test (hint: a substring it needs)."""
@@ -298,6 +290,17 @@ class KeywordIndex:
         return [(int(rows[i] if rows is not None else i), float(similarity[i])) for i in top]
 
 
+def _unpickle(data: bytes):
+    """pickle.loads without the collector: each of the collections it would start while 100k chunks are made finds nothing to free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class SavedIndex:
     """The keyword index saved beside the Chroma index, one folder per collection.
 
@@ -323,24 +326,47 @@ class SavedIndex:
             meta = json.loads((folder / "meta.json").read_text())
             if meta.get("version") != self.version:
                 return None
-            chunks = pickle.loads((folder / "chunks.pkl").read_bytes())
+            chunks = _unpickle((folder / "chunks.pkl").read_bytes())
             vocab_tokens = json.loads((folder / "vocab.json").read_text())
             table = TokenTable(
                 {t: i for i, t in enumerate(vocab_tokens)},
                 np.load(folder / "token_ids.npy", mmap_mode="r"),
                 np.load(folder / "token_offsets.npy", mmap_mode="r"),
             )
-            vectors = np.load(folder / "vectors.npy", mmap_mode="r") if meta.get("vectors") else None
+            # Plain arrays over the mapped files: numpy's memmap subclass costs a Python call per indexing (2.5 ms a question).
+            vectors = np.asarray(np.load(folder / "vectors.npy", mmap_mode="r")) if meta.get("vectors") else None
             clusters = None
             if (folder / "centroids.npy").is_file():
                 clusters = ClusterIndex(np.load(folder / "centroids.npy"), np.load(folder / "assign.npy"), vectors)
             bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True) if chunks else None
+            if bm25 is not None:
+                bm25.scores = {k: np.asarray(v) if isinstance(v, np.memmap) else v for k, v in bm25.scores.items()}
         except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError) as exc:
             log.info("saved keyword index not used (%s): rebuilding", exc)
             return None
         return KeywordIndex(chunks, vectors, table=table, bm25=bm25, clusters=clusters), meta
 
-    def save(self, index: KeywordIndex, stamp: str) -> None:
+    def registry(self) -> dict[str, dict] | None:
+        """The registry as read when the current generation was saved, or None."""
+        try:
+            folder = self.folder / (self.folder / "current").read_text().strip()
+            return _unpickle((folder / "registry.pkl").read_bytes())
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            return None
+
+    def note_registry(self, token: str, registry: dict[str, dict]) -> None:
+        """Keep this registry read (and the store's token at the time) with the current generation, for the next start-up."""
+        try:
+            folder = self.folder / (self.folder / "current").read_text().strip()
+            meta = json.loads((folder / "meta.json").read_text())
+            for name, data in (("registry.pkl", pickle.dumps(registry, protocol=pickle.HIGHEST_PROTOCOL)), ("meta.json", json.dumps(meta | {"registry_token": token}).encode())):
+                temporary = folder / f"{name}.{os.getpid()}"
+                temporary.write_bytes(data)
+                os.replace(temporary, folder / name)
+        except (OSError, ValueError) as exc:
+            log.warning("registry not saved with the keyword index in %s: %s", self.folder, exc)
+
+    def save(self, index: KeywordIndex, stamp: str, token: str = "", registry: dict[str, dict] | None = None) -> None:
         """Write the index as a new generation, then point `current` at it and drop older generations."""
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"g{time.time_ns()}-{os.getpid()}"
@@ -358,7 +384,13 @@ class SavedIndex:
             np.save(folder / "assign.npy", index.clusters.assign)
         if index.bm25 is not None:
             index.bm25.save(str(folder / "bm25"), show_progress=False)
-        meta = {"version": self.version, "stamp": stamp, "papers": index.papers(), "chunks": len(index), "vectors": index.vectors is not None}
+        if registry is not None:
+            (folder / "registry.pkl").write_bytes(pickle.dumps(registry, protocol=pickle.HIGHEST_PROTOCOL))
+        meta = {
+            "version": self.version, "stamp": stamp, "papers": index.papers(), "chunks": len(index), "vectors": index.vectors is not None,
+            # The store's token when the registry was read: unchanged at the next start-up, the saved registry is the registry.
+            "registry_token": token if registry is not None else "",
+        }
         (folder / "meta.json").write_text(json.dumps(meta))
         pointer = self.folder / f"current.{name}"
         pointer.write_text(name)
@@ -423,8 +455,13 @@ class Retriever:
         self.on_change: Callable[[], None] | None = None
         """Called after the index changed (the assistant forgets its catalogue)."""
         self._keyword: KeywordIndex | None = None
+        self.registry: dict[str, dict] | None = None
+        """The registry as the last refresh read it: what the keyword index is in step with (the assistant's catalogue reads it too)."""
         self._stamp = ""
+        self._token = ""
         self._checked = time.monotonic()
+        self._full_checked = time.monotonic()
+        self._full_check_s = 0.0
         self._checking = threading.Lock()
         self._lock = threading.Lock()
         self._save_lock = threading.Lock()
@@ -436,29 +473,44 @@ class Retriever:
             self.refresh(force=True)
         return self._keyword
 
-    def refresh(self, *, force: bool = False) -> bool:
+    def refresh(self, *, force: bool = False, trust_token: bool = False) -> bool:
         """Bring the keyword index in step with the registry; True when it changed.
 
         The registry's done papers and their chunk counts decide: the saved index is used when its
         stamp matches, updated paper by paper when it does not, and rebuilt from Chroma when it is
         missing or of another version. Papers still pending are never in it, so neither retriever
-        returns a chunk of a half-written paper.
+        returns a chunk of a half-written paper. The registry is not read again when the store's
+        token says nothing was written since it was (trust_token, the background check; and at
+        start-up, the registry saved with the index).
         """
         with self._lock:
-            done = self.store.done_papers()
-            stamp = self.store.stamp(done)
-            if not force and stamp == self._stamp and self._keyword is not None:
+            started = time.monotonic()
+            token = self.store.registry_token()
+            if trust_token and token and token == self._token and self._keyword is not None:
                 return False
             with_vectors = not self.store.served
-            base = self._keyword
+            base, meta, registry = self._keyword, None, None
             if base is None and self.saved is not None:
                 loaded = self.saved.load()
                 if loaded is not None and loaded[1]["vectors"] == with_vectors:
                     base, meta = loaded
-                    # The registry's chunk count of every done paper matches what was saved: it is current.
-                    if meta["papers"] == done:
-                        self._keyword, self._stamp = base, stamp
-                        return True
+                    if token and meta.get("registry_token") == token:
+                        registry = self.saved.registry()
+            if registry is None:
+                registry = self.store.registry()
+                self._full_check_s = time.monotonic() - started
+                self._full_checked = time.monotonic()
+            done = self.store.done_papers(registry)
+            stamp = self.store.stamp(done)
+            self.registry, self._token = registry, token
+            if not force and stamp == self._stamp and self._keyword is not None:
+                return False
+            # The registry's chunk count of every done paper matches what was saved: it is current.
+            if meta is not None and meta["papers"] == done:
+                self._keyword, self._stamp = base, stamp
+                if token and meta.get("registry_token") != token:
+                    self.saved.note_registry(token, registry)  # the next start-up need not read it
+                return True
             if base is None:
                 index = KeywordIndex(*self.store.all_chunks(with_vectors=with_vectors, done=set(done)))
             elif base.papers() == done:
@@ -471,17 +523,22 @@ class Retriever:
         if changed and self.on_change is not None:
             self.on_change()
         if self.saved is not None and changed:
-            self._save(index, stamp)
+            self._save(index, stamp, token, registry)
         return changed
 
     def _check_in_background(self) -> None:
         """Refresh in a thread when check_every has passed: questions meanwhile use the index they have."""
-        if not self.check_every or time.monotonic() - self._checked < self.check_every or not self._checking.acquire(blocking=False):
+        now = time.monotonic()
+        # At 40,000 papers a read of the registry is seconds of work: a check that must read it waits
+        # until its cost is a small share of the time (the store's token spares most reads).
+        every = max(self.check_every, CHECK_COST_SHARE * self._full_check_s)
+        if not self.check_every or now - self._checked < every or not self._checking.acquire(blocking=False):
             return
+        full = now - self._full_checked >= max(FULL_CHECK_SECONDS, every)
 
         def check() -> None:
             try:
-                self.refresh()
+                self.refresh(trust_token=not full)
             except Exception:  # noqa: BLE001 (a failed check leaves the index as it was; the next one tries again)
                 log.exception("keyword index refresh failed")
             finally:
@@ -490,13 +547,13 @@ class Retriever:
 
         threading.Thread(target=check, daemon=True, name="keyword-refresh").start()
 
-    def _save(self, index: KeywordIndex, stamp: str) -> None:
+    def _save(self, index: KeywordIndex, stamp: str, token: str, registry: dict[str, dict]) -> None:
         # Saving is best effort: a read-only index folder still answers, from the index in memory.
         with self._save_lock:
             if index is not self._keyword:
                 return  # a newer one is on its way
             try:
-                self.saved.save(index, stamp)
+                self.saved.save(index, stamp, token, registry)
             except OSError as exc:
                 log.warning("keyword index not saved to %s: %s", self.saved.folder, exc)
 

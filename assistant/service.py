@@ -18,6 +18,7 @@ from ingest.records import Chunk, PaperSummary
 from .answers import kind_of
 from .compose import PROCEDURAL, Composer
 from .confidence import Confidence
+from .facets import PaperTable
 from .figures import FigurePoint, figure_points
 from .filters import (
     AFTERWARDS, DATE_FACETS, LAST_N, Catalogue, after_dates, council_word, subject_date, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
@@ -28,7 +29,7 @@ from .question import COMPARE, FOLLOW_UP, LATEST, ORIGINAL, OWN_QUESTION, detect
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever, keyword_folder
 from .settings import Settings
-from .spelling import Speller
+from .spelling import Speller, is_english
 from .text import long_date, tokens
 from .trace import Tracer
 
@@ -101,8 +102,20 @@ class Assistant:
         self._pages: OrderedDict[str, list[str]] = OrderedDict()
         self._pages_lock = threading.Lock()
         self._papers: list[PaperSummary] | None = None
+        self._table: PaperTable | None = None
+        self._catalogue: tuple[PaperTable, object, Catalogue] | None = None
         self._llm = None
         self._speller: Speller | None = None
+        # The model and the English word list load in a thread while the first question loads the index:
+        # onnxruntime builds its session, and the index's arrays are read, outside the GIL.
+        threading.Thread(target=self._preload, daemon=True, name="preload").start()
+
+    def _preload(self) -> None:
+        try:
+            self.embeddings.embed_query("social value")
+            is_english("council")
+        except Exception:  # noqa: BLE001 (the first question loads them again and reports what fails)
+            log.debug("preloading the model failed", exc_info=True)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Assistant":
@@ -118,30 +131,49 @@ class Assistant:
     def _forget_papers(self) -> None:
         """The index changed: the catalogue and cached page texts are read again when next needed."""
         self._papers = None
+        self._table = None
+        self._catalogue = None
         with self._pages_lock:
             self._pages.clear()
 
     def warm_up(self) -> None:
-        """Load the embedding model and build the keyword index now rather than on the first question."""
+        """Load the embedding model, the keyword index, the catalogue and the word lists now rather than on the first question."""
         self.embeddings.embed_query("social value")
-        self.retriever.refresh()
+        self.catalogue()
+        self.spelling("social value")
+        is_english("council")
 
     def papers(self) -> list[PaperSummary]:
         """Every paper in the index, in meeting date order."""
         if self._papers is None:
-            self._papers = self.store.summaries()
+            # The registry the keyword index was brought in step with: read once, not again for the catalogue.
+            self.retriever.keyword
+            self._papers = self.store.summaries(self.retriever.registry)
         return self._papers
 
-    def catalogue(self) -> Catalogue:
-        """Councils and committees the index holds, for resolving names in questions."""
+    def paper_table(self) -> PaperTable:
+        """The papers with their facets, made once per paper list (a registry change drops it)."""
         papers = self.papers()
-        counts = Counter(p.council for p in papers if p.council)
-        return Catalogue(
-            councils=tuple(sorted(counts)),
-            committees=tuple(sorted({p.committee for p in papers if p.committee})),
-            vocabulary=frozenset(w.lower() for w in self.retriever.keyword.vocabulary),
-            home=counts.most_common(1)[0][0] if counts else "",
-        )
+        table = self._table
+        if table is None or table.papers is not papers:
+            table = self._table = PaperTable(papers)
+        return table
+
+    def catalogue(self) -> Catalogue:
+        """Councils and committees the index holds, for resolving names in questions (made once per registry and keyword index)."""
+        # The keyword index first: loading it may report a change, which drops the paper table.
+        keyword = self.retriever.keyword
+        table = self.paper_table()
+        kept = self._catalogue
+        if kept is None or kept[0] is not table or kept[1] is not keyword:
+            catalogue = Catalogue(
+                councils=table.councils,
+                committees=table.committees,
+                vocabulary=frozenset(w.lower() for w in keyword.vocabulary),
+                home=table.home,
+            )
+            kept = self._catalogue = (table, keyword, catalogue)
+        return kept[2]
 
     def page_texts(self, paper_id: str) -> list[str]:
         """Cleaned page texts of a paper (cached), for quote checks."""
@@ -208,7 +240,7 @@ class Assistant:
         if not LAST_N.search(question):
             return None
         undated = replace(asked, date_from="", date_to="")
-        latest = max((p.meeting_date for p in self.papers() if undated.accepts(p.council, p.committee, p.meeting_date, p.doc_type)), default="")
+        latest = self.paper_table().latest(undated)
         return recent(question, asked, latest)
 
     def _relax_dates(self, question: str, asked: Filters) -> tuple[str, Filters]:
@@ -265,17 +297,14 @@ class Assistant:
         A question naming a year searches the papers known to be of that year; a paper whose meeting
         ingest could not tell is not silently dropped from the reader's view of what was searched.
         """
-        unknown = [
-            p for p in self.papers()
-            if ((filters.date_from or filters.date_to) and not p.meeting_date) or (filters.committees and not p.committee)
-        ]
-        return UNSEARCHED_NOTE.format(count=len(unknown), s="" if len(unknown) == 1 else "s") if unknown else ""
+        unknown = self.paper_table().unjudged(filters)
+        return UNSEARCHED_NOTE.format(count=unknown, s="" if unknown == 1 else "s") if unknown else ""
 
     def unmatched(self, filters: Filters) -> str:
         """The fail-closed message when no paper passes the filters, else ""."""
         if filters.empty:
             return ""
-        if any(p.meeting_date and filters.accepts(p.council, p.committee, p.meeting_date, p.doc_type) for p in self.papers()):
+        if self.paper_table().any_dated(filters):
             return ""
         return NO_MATCH.format(what=describe(filters))
 
@@ -374,14 +403,17 @@ class Assistant:
         "Social Value Annual Report" on the demo corpus gives "social value"; what every paper has
         ("Minutes of the meeting", "Apologies") is no topic. Empty when the index holds no such title.
         """
-        titles = Counter(
-            GENERIC_TITLE.sub("", title).strip(" -–:,.").lower()
-            for paper in self.papers()
-            for _, title in (paper.items or (("", paper.title),))
-            if title and not PROCEDURAL.search(title)
-        )
-        titles.pop("", None)
-        return titles.most_common(1)[0][0] if titles else ""
+        table = self.paper_table()
+        if table.default_topic is None:
+            titles = Counter(
+                GENERIC_TITLE.sub("", title).strip(" -–:,.").lower()
+                for paper in table.papers
+                for _, title in (paper.items or (("", paper.title),))
+                if title and not PROCEDURAL.search(title)
+            )
+            titles.pop("", None)
+            table.default_topic = titles.most_common(1)[0][0] if titles else ""
+        return table.default_topic
 
     def timeline(self, topic: str, *, filters: Filters | None = None) -> Answer:
         """Meetings in date order on a topic (the Timeline tab): ask() in timeline mode."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import Stemmer
 
@@ -30,6 +31,7 @@ STOPWORDS = frozenset(
 _STEMMER = Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball (Porter 2) English stem: commitments/committed/commit -> commit, agree/agreed -> agre."""
     word = word.lower().replace("’", "'").removesuffix("'s")
@@ -61,7 +63,21 @@ def _percent(match: re.Match) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Stemmed content tokens of text (numbers and figures kept as written, lower-cased; sums of money in pounds; fractions as shares)."""
+    """Stemmed content tokens of text (numbers and figures kept as written, lower-cased; sums of money in pounds; fractions as shares).
+
+    Kept for the texts most recently cut: answering one question cut the same hit chunks and
+    sentences some fifty times (9 ms of a 38 ms question at 50k chunks, profiled).
+    """
+    return list(_kept_tokens(text))
+
+
+@lru_cache(maxsize=8192)
+def _kept_tokens(text: str) -> tuple[str, ...]:
+    return tuple(uncached_tokens(text))
+
+
+def uncached_tokens(text: str) -> list[str]:
+    """tokens() without keeping the result: for indexing every chunk once."""
     out = []
     text = FRACTION.sub(_percent, text)
     words = [m.group().lower().replace("’", "'").strip("'-").removesuffix("'s") for m in TOKEN.finditer(text)]

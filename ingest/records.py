@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 DOC_TYPES = ("agenda", "report", "minutes", "appendix", "other")
 
@@ -97,6 +97,16 @@ class Chunk:
     source_url: str = ""
     """The document's public address ("" when the manifest gave none)."""
 
+    # The saved keyword index pickles every chunk: dataclasses' own pickling of slotted classes calls
+    # fields() for each one (0.56 of 0.67 s unpickling 50k chunks). The state is the same list of
+    # values in field order, so indexes saved either way load either way.
+    def __getstate__(self) -> list:
+        return [getattr(self, name) for name in _CHUNK_FIELDS]
+
+    def __setstate__(self, state: list) -> None:
+        for set_slot, value in zip(_CHUNK_SLOTS, state):
+            set_slot(self, value)
+
     def page_at(self, offset: int) -> int:
         """The page that holds the character at offset in text."""
         page = self.page_start
@@ -147,6 +157,11 @@ class Chunk:
             ordinal=int(meta.get("ordinal", 0)),
             source_url=str(meta.get("source_url") or ""),
         )
+
+
+_CHUNK_FIELDS = tuple(f.name for f in fields(Chunk))
+# A slot's own setter: the frozen class's __setattr__ refuses, and object.__setattr__ costs more per call.
+_CHUNK_SLOTS = tuple(Chunk.__dict__[name].__set__ for name in _CHUNK_FIELDS)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

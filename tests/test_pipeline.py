@@ -241,3 +241,15 @@ def test_a_process_killed_with_sigkill_mid_ingest_is_repaired_by_the_next_run(se
     report = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
     assert not report.failed
     assert _state(store) == _state(clean)
+
+
+def test_the_registry_is_read_in_pages(settings, monkeypatch):
+    """One get of every paper failed above 32,766 papers (sqlite's variable limit): the registry is read a page at a time."""
+    import ingest.store as store_module
+    from ingest.store import Store
+
+    store = Store.from_settings(settings)
+    ids = [f"p{i:03d}" for i in range(23)]
+    store.papers.upsert(ids=ids, embeddings=[[1.0]] * len(ids), metadatas=[{"status": "done", "chunks": i} for i in range(len(ids))])
+    monkeypatch.setattr(store_module, "READ_BATCH", 5)
+    assert store.done_papers() == {pid: i for i, pid in enumerate(ids)}

@@ -183,3 +183,33 @@ def test_the_inverted_file_finds_what_the_exact_search_finds(monkeypatch):
     monkeypatch.setattr(retrieve, "IVF_PROBE", 1.0)
     for query in centres[:5]:
         assert {i for i, _ in clustered.nearest(query.tolist(), 20, mask)} == {i for i, _ in index.nearest(query.tolist(), 20, mask)}
+
+
+def test_the_registry_is_read_again_only_when_its_token_changed(store, settings, fake_embeddings, monkeypatch):
+    from assistant.retrieve import keyword_folder
+
+    assert store.registry_token(), "ingest renewed the token"
+    Retriever(store, fake_embeddings, saved=keyword_folder(settings)).keyword  # built and saved with the registry
+    reads: list[int] = []
+    registry = store.registry
+    monkeypatch.setattr(store, "registry", lambda: reads.append(1) or registry())
+    restarted = Retriever(store, fake_embeddings, saved=keyword_folder(settings))
+    restarted.keyword
+    assert reads == [] and restarted.registry == registry(), "nothing written since the save: the saved registry is the registry"
+    reads.clear()
+    assert not restarted.refresh(trust_token=True) and reads == [], "the background check reads one small file"
+    _more_papers(settings, fake_embeddings, store)
+    reads.clear()
+    assert restarted.refresh(trust_token=True) and reads == [1], "a write through the store renews the token"
+    assert restarted.keyword.papers() == store.done_papers()
+    new = next(pid for pid, meta in registry().items() if str(meta["source"]).endswith("2024-new.pdf"))
+    assert new in restarted.registry
+    # A write that bypassed the store: seen by an explicit refresh (and the background's periodic full read), not by the token.
+    store.papers.update(ids=[new], metadatas=[registry()[new] | {"status": "pending"}])
+    assert not restarted.refresh(trust_token=True)
+    assert restarted.refresh() and new not in restarted.keyword.papers()
+    reads.clear()
+    assert new not in Retriever(store, fake_embeddings, saved=keyword_folder(settings)).keyword.papers() and reads == []
+    store._renew_token()  # another process wrote through its Store
+    again = Retriever(store, fake_embeddings, saved=keyword_folder(settings))
+    assert new not in again.keyword.papers() and reads == [1], "a token that differs from the saved one: the registry is read"
