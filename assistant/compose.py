@@ -56,8 +56,13 @@ PERSON_LINE = re.compile(rf"{AUTHOR_LINE.pattern}|^(?:Cabinet (?:portfolio|membe
 COVER_LINE = re.compile(r"^[A-Z][A-Za-z ()/]{1,40}:\s")
 COVER_LABEL = re.compile(r"(?:^|\s)(?:Report (?:title|of|author)|Agenda item|Meeting date|Committee|Cabinet portfolio|Strategic directorate|Wards affected|Key decision):\s")
 # A heading ("2. Summary of the priorities for 2023") names a topic and says nothing about it; a
-# table row ("Commitments secured £27.8m") looks the same but holds a figure.
-HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?[A-Z][^.:;!?]{0,80}$(?<=[A-Za-z0-9)])")
+# table row ("Commitments secured £27.8m") looks the same but holds a figure. A heading is numbered
+# or short: parish minutes often end their sentences without a full stop ("Councillor Richardson
+# welcomed Councillor Neil Cresswell to the Parish Council"), and those say what happened.
+HEADING_WORDS = 8
+HEADING = re.compile(
+    rf"^(?:\d{{1,2}}(?:\.\d{{1,2}})*\.?\s+[A-Z][^.:;!?]{{0,80}}|[A-Z](?:[^.:;!?\s]*\s+){{0,{HEADING_WORDS - 1}}}[^.:;!?\s]*)$(?<=[A-Za-z0-9)])"
+)
 # Lists of appendices and background papers name documents; they say nothing.
 LISTING = re.compile(
     r"^(?:Appendix \w{1,4}\b|Appendices\b|Background (?:papers|documents)\b)|\s[–-] report to\b|Consideration by any other Council Committee", re.I

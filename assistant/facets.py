@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -59,7 +60,7 @@ class Facets:
         """Which rows pass the filters, as Filters.accepts judges one (None when nothing is filtered); read-only."""
         if filters.empty:
             return None
-        key = (filters.councils, filters.committees, filters.date_from, filters.date_to, filters.doc_types)
+        key = (filters.councils, filters.committees, filters.date_from, filters.date_to, filters.doc_types, filters.undated)
         with self._lock:
             if (kept := self._masks.get(key)) is not None:
                 self._masks.move_to_end(key)
@@ -72,12 +73,14 @@ class Facets:
         if filters.doc_types:
             keep &= self._member(self._doc_type_codes, self.doc_type, filters.doc_types)
         if filters.date_from or filters.date_to:
-            # A row with no known date passes no date filter; codes are in date order, so ranges are code ranges.
-            keep &= self.dated
+            # A row with no known date passes a date filter only when asked to; codes are in date order,
+            # so ranges are code ranges.
+            in_range = self.dated.copy()
             if filters.date_from:
-                keep &= self.date >= np.searchsorted(self._dates, filters.date_from, side="left")
+                in_range &= self.date >= np.searchsorted(self._dates, filters.date_from, side="left")
             if filters.date_to:
-                keep &= self.date < np.searchsorted(self._dates, filters.date_to, side="right")
+                in_range &= self.date < np.searchsorted(self._dates, filters.date_to, side="right")
+            keep &= in_range | ~self.dated if filters.undated else in_range
         keep.flags.writeable = False
         with self._lock:
             self._masks[key] = keep
@@ -113,19 +116,24 @@ class PaperTable:
         self.default_topic: str | None = None
         """Set by the assistant the first time it is asked for (it depends on the answer rules, not on this table)."""
 
-    def any_dated(self, filters: Filters) -> bool:
-        """Whether a paper with a known meeting date passes the filters."""
+    def any_match(self, filters: Filters) -> bool:
+        """Whether a paper passes the filters (under a date filter, only a paper with a known meeting date can)."""
         mask = self.facets.mask(filters)
-        return bool(np.any(self.facets.dated if mask is None else mask & self.facets.dated))
+        return bool(len(self.facets)) if mask is None else bool(np.any(mask))
 
     def unjudged(self, filters: Filters) -> int:
-        """Papers a filter cannot judge: no known date under a date filter, no known committee under a committee filter."""
+        """Papers a filter cannot judge: no known date under a date filter, no known committee under a committee filter.
+
+        Only papers the question's other filters keep count: a paper of another council is not one the
+        date filter left unsearched.
+        """
         unknown = np.zeros(len(self.facets), dtype=bool)
-        if filters.date_from or filters.date_to:
+        if (filters.date_from or filters.date_to) and not filters.undated:
             unknown |= ~self.facets.dated
         if filters.committees:
             unknown |= self.no_committee
-        return int(np.count_nonzero(unknown))
+        rest = self.facets.mask(replace(filters, committees=(), date_from="", date_to=""))
+        return int(np.count_nonzero(unknown if rest is None else unknown & rest))
 
     def latest(self, filters: Filters) -> str:
         """The latest meeting date of the papers that pass the filters ("" when none passes or none is dated)."""

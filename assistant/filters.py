@@ -38,6 +38,8 @@ _PLACE_NAMES = sorted(
 PLACE = re.compile(r"\b(" + "|".join(map(re.escape, _PLACE_NAMES)) + r")\b")
 
 OURS = re.compile(r"\b(?:we|our|us|ours)\b", re.I)
+NOT_INDEXED = " (not in the index)"
+"""Marks a council or committee the question names that no paper is of: a filter that matches nothing."""
 COMMITTEE_ALIASES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"\bosmb\b|overview (?:and|&) scrutiny(?: management board)?|scrutiny (?:management )?board", re.I), "overview and scrutiny"),
     (re.compile(r"\bresources (?:and|&) governance\b", re.I), "resources and governance"),
@@ -161,7 +163,7 @@ def _council_filter(question: str, catalogue: Catalogue) -> tuple[tuple[str, ...
         )
         if named_as_council or stem(place.lower()) not in catalogue.vocabulary:
             # Not in the index: a filter that matches nothing, so the answer says so.
-            return (f"{place} (not in the index)",), place
+            return (f"{place}{NOT_INDEXED}",), place
     return (), ""
 
 
@@ -201,12 +203,12 @@ def _committee_filter(question: str, catalogue: Catalogue) -> tuple[tuple[str, .
         match = pattern.search(question)
         if match:
             found = tuple(c for c in catalogue.committees if key in c.lower())
-            return found or (f"{match.group(0)} (not in the index)",), match.group(0)
+            return found or (f"{match.group(0)}{NOT_INDEXED}",), match.group(0)
     match = UNKNOWN_COMMITTEE.search(question)
     if match:
         name = f"{match.group(1)}{match.group(2)}"
         known = tuple(c for c in catalogue.committees if c.lower() == name.lower())
-        return known or (f"{name} (not in the index)",), name
+        return known or (f"{name}{NOT_INDEXED}",), name
     return (), ""
 
 

@@ -6,6 +6,7 @@ CONTENT_DATE_NOTE = "No papers from {what} are in the index; this answer draws o
 SPELLING_NOTE = "Read {changes}."
 EMPTY_INDEX = "The index holds no papers yet. Add PDFs to the corpus folder and run `make index`."
 UNSEARCHED_NOTE = "{count} paper{s} with no known meeting date or committee could not be filtered and were not searched."
+UNDATED_NOTE = "No paper of those dates answers this; the answer is from papers whose meeting date is not known, which a date cannot filter."
 ERROR = "Something went wrong while answering; please try again or rephrase the question."
 
 SYSTEM_PROMPT = """You answer questions about a council's committee papers for councillors, officers and researchers.

@@ -81,7 +81,9 @@ ASKS_AUTHOR = re.compile(
 ASKS_CHAIR = re.compile(r"\bwho (?:chairs|chaired|(?:is|was) chairing|is (?:the )?chair|was (?:the )?chair|was in the chair)\b|\bwho is (?:its|their) chair\b", re.I)
 # "Can you give an example of ...?": a sentence that gives one ("if, for example, a supplier pledged ...").
 ASKS_EXAMPLE = re.compile(r"\bexamples?\b|\bfor instance\b|\bcase stud(?:y|ies)\b|\billustrat", re.I)
-ASKS_WHO = re.compile(r"\bwho(?:se)?\b|\bwhich (?:committee|councillor|officer)\b", re.I)
+ASKS_WHO = re.compile(
+    r"\bwho(?:se)?\b|\bwhich (?:\w+ ){0,2}(?:committee|councillor|officer|member|chair(?:man|woman)?|clerk|company|firm|contractor|consultants?)s?\b", re.I
+)
 # "What did we commit to?" asks for commitments: there "commit" names the mode. In "the social value
 # committed through contracts" it is the subject.
 ASKS_COMMITMENTS = re.compile(r"\bcommit(?:s|ted|ting)?\s+(?:\w+\s+)?to\b|\bwhat (?:did|has|have) .{0,30}\bcommit\b|\bpromis|\bpledg", re.I)
@@ -115,11 +117,13 @@ FOLLOW_UP = re.compile(
     re.I,
 )
 # A follow-up that opens with its own question word ("Which theme do most of them sit under?", "and who
-# came up with it?") says what kind of answer it wants; "And the year before?", "What about OSMB?" or
-# "what were they a year later?" wants what was wanted before.
+# came up with it?") or asks yes or no of a thing it names ("has the time of year it goes to cabinet
+# shifted as well?") says what kind of answer it wants; "And the year before?", "What about OSMB?",
+# "what were they a year later?" or "did it?" wants what was wanted before.
 OWN_QUESTION = re.compile(
-    r"^\s*(?:(?:and|so|but|ok|okay|then)\b[\s,]*)?(?:which|who|whose|when|where|why|how|what)\b"
-    r"(?!\s+about\b|\s+(?:is|was|are|were)\s+(?:it|they|those|these|them)\b)",
+    r"^\s*(?:(?:and|so|but|ok|okay|then)\b[\s,]*)?(?:(?:which|who|whose|when|where|why|how|what)\b"
+    r"(?!\s+about\b|\s+(?:is|was|are|were)\s+(?:it|they|those|these|them)\b)|"
+    r"(?:has|have|had|is|was|are|were|did|does|do)\s+(?:the|a|an|any|its|their|our)\s)",
     re.I,
 )
 COMPARE = re.compile(r"\bcompar|\bversus\b|\bvs\.?\b|\bagainst\b|\b(?:up|down)\s+on\b|\b(?:more|less|higher|lower|bigger|smaller)\s+than\b", re.I)

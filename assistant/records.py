@@ -20,6 +20,8 @@ class Filters:
     date_to: str = ""
     """ISO date, inclusive."""
     doc_types: tuple[str, ...] = ()
+    undated: bool = False
+    """Papers with no known meeting date pass the date filter too (a date filter cannot judge them)."""
     labels: tuple[tuple[str, str], ...] = ()
     """(facet, what the user said) for messages and JSON: ("year", "2022"), ("committee", "OSMB")."""
 
@@ -34,10 +36,15 @@ class Filters:
             return False
         if self.committees and committee not in self.committees:
             return False
-        if self.date_from and (not meeting_date or meeting_date < self.date_from):
+        if not meeting_date and (self.date_from or self.date_to):
+            return self.undated and self._accepts_type(doc_type)
+        if self.date_from and meeting_date < self.date_from:
             return False
-        if self.date_to and (not meeting_date or meeting_date > self.date_to):
+        if self.date_to and meeting_date > self.date_to:
             return False
+        return self._accepts_type(doc_type)
+
+    def _accepts_type(self, doc_type: str) -> bool:
         return not self.doc_types or doc_type in self.doc_types
 
     def where(self) -> dict | None:
@@ -47,10 +54,16 @@ class Filters:
             clauses.append({"council": {"$in": list(self.councils)}})
         if self.committees:
             clauses.append({"committee": {"$in": list(self.committees)}})
+        dates: list[dict] = []
         if self.date_from:
-            clauses.append({"date_int": {"$gte": int(self.date_from.replace("-", ""))}})
+            dates.append({"date_int": {"$gte": int(self.date_from.replace("-", ""))}})
         if self.date_to:
-            clauses.append({"date_int": {"$lte": int(self.date_to.replace("-", ""))}})
+            dates.append({"date_int": {"$lte": int(self.date_to.replace("-", ""))}})
+        if dates and self.undated:
+            # A paper with no known date is stored with date_int 0.
+            dated = dates[0] if len(dates) == 1 else {"$and": dates}
+            dates = [{"$or": [dated, {"date_int": {"$eq": 0}}]}]
+        clauses.extend(dates)
         if self.doc_types:
             clauses.append({"doc_type": {"$in": list(self.doc_types)}})
         if not clauses:
@@ -70,6 +83,8 @@ class Filters:
             out["date_to"] = self.date_to
         if self.doc_types:
             out["doc_type"] = list(self.doc_types)
+        if self.undated:
+            out["undated"] = True
         for facet, said in self.labels:
             out.setdefault("asked", {})[facet] = said
         return out

@@ -21,10 +21,10 @@ from .confidence import Confidence
 from .facets import PaperTable
 from .figures import FigurePoint, figure_points
 from .filters import (
-    AFTERWARDS, DATE_FACETS, LAST_N, Catalogue, after_dates, council_word, subject_date, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
+    AFTERWARDS, DATE_FACETS, LAST_N, NOT_INDEXED, Catalogue, after_dates, council_word, subject_date, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
     parse_filters, recent, relative_shift, report_window, shift_years, span, strip_dates,
 )
-from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, NO_MATCH, REFUSAL, SPELLING_NOTE, UNSEARCHED_NOTE
+from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, NO_MATCH, REFUSAL, SPELLING_NOTE, UNDATED_NOTE, UNSEARCHED_NOTE
 from .question import COMPARE, FOLLOW_UP, LATEST, ORIGINAL, OWN_QUESTION, detect_mode, read
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever, keyword_folder
@@ -48,6 +48,10 @@ TRACE_SEEDS = 30
 ROUND_DAYS = 31
 """A report's scrutiny and Cabinet sittings fall within this many days: one round of meetings."""
 SET_ASIDE = "set_aside"
+SUBJECT = "subject"
+"""A council or committee set aside as a filter: only passages that name it can say anything of it."""
+COUNCIL_SUFFIX = r"(?:\s+(?:City|County|Borough|Metropolitan|District|Town|Parish|Combined))*\s+(?:Council|Authority)\b"
+"""What follows a place that names its council ("Nottingham City Council"), not the place."""
 """Filter label of a date the question describes its subject with, set aside because no paper has it."""
 
 
@@ -203,10 +207,45 @@ class Assistant:
 
     def _resolve(self, question: str, history: Sequence[str], filters: Filters | None) -> tuple[str, Filters]:
         """resolve() for a question whose spelling is already read."""
-        question, asked = self._read(question, history, filters)
+        question, read_as = self._read(question, history, filters)
+        if not self.unmatched(read_as):
+            return question, read_as
+        asked = self._relax_names(question, read_as)
         if self.unmatched(asked):
             question, asked = self._relax_dates(question, asked)
-        return question, asked
+        # Still nothing: the notice names the filters as they were asked.
+        return question, read_as if self.unmatched(asked) else asked
+
+    def _relax_names(self, question: str, asked: Filters) -> Filters:
+        """The filters without a council or committee no paper is of, when the papers name it as the question does.
+
+        "Nottingham City Council's levy income" asked of Bristol's papers is about Nottingham's scheme,
+        which the comparator reports filed with Bristol's describe: the name is the subject, not whose
+        papers to search, and only papers about it answer (_compose). The name is looked for as the question gives it, with
+        "City Council" and the like: papers on the "Sheffield City Region" say nothing of what
+        Sheffield City Council committed to. A name no paper mentions stays, and fails closed.
+        """
+        names = {facet: said for facet, said in asked.labels if facet in ("council", "committee")}
+        unknown = {
+            facet: said for facet, said in names.items()
+            if any(v.endswith(NOT_INDEXED) for v in (asked.councils if facet == "council" else asked.committees))
+        }
+        if not unknown:
+            return asked
+        rest = replace(
+            asked,
+            councils=tuple(c for c in asked.councils if not c.endswith(NOT_INDEXED)),
+            committees=tuple(c for c in asked.committees if not c.endswith(NOT_INDEXED)),
+            labels=tuple(label for label in asked.labels if label[0] not in unknown),
+        )
+        undated = replace(rest, date_from="", date_to="")
+        for said in unknown.values():
+            named = re.search(re.escape(said) + COUNCIL_SUFFIX, question, re.I)
+            words = re.compile(r"\b" + re.escape(named.group(0) if named else said) + r"\b", re.I)
+            if not self.retriever.keyword.any_text(undated, lambda text: bool(words.search(text)), hint=said.split()[0]):
+                return asked
+        described = " and ".join(f"{facet} {said}" for facet, said in unknown.items())
+        return replace(rest, labels=rest.labels + ((SET_ASIDE, described), *((SUBJECT, said) for said in unknown.values())))
 
     def _read(self, question: str, history: Sequence[str], filters: Filters | None) -> tuple[str, Filters]:
         """The standalone question and its filters as asked, before a date no paper matches is relaxed.
@@ -304,7 +343,7 @@ class Assistant:
         """The fail-closed message when no paper passes the filters, else ""."""
         if filters.empty:
             return ""
-        if self.paper_table().any_dated(filters):
+        if self.paper_table().any_match(filters):
             return ""
         return NO_MATCH.format(what=describe(filters))
 
@@ -340,7 +379,7 @@ class Assistant:
         reading = read(standalone, spelt if history and OWN_QUESTION.match(spelt) else "", mode if mode in MODES else detect_mode(standalone, question))
         mode = reading.mode
         notice = self.unmatched(applied)
-        set_aside = next((said for facet, said in applied.labels if facet == SET_ASIDE), "")
+        set_aside = " and ".join(said for facet, said in applied.labels if facet == SET_ASIDE)
         # The answer says how it read the question: a date set aside, a misspelt word (refused or not).
         spelling = SPELLING_NOTE.format(changes=", ".join(f"“{typed}” as “{meant}”" for typed, meant in corrected)) if corrected else ""
         note = " ".join(filter(None, [CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else "", spelling, self.unsearched(applied)]))
@@ -360,22 +399,15 @@ class Assistant:
             if narrowed := end_round(retrieval.hits, applied, end):
                 applied = narrowed
                 retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
-        keyword = self.retriever.keyword
-        hits = retrieval.hits
-        if reading.author:  # a report's cover block names who wrote it
-            hits = with_context(hits, lambda c: keyword.item_start(c) if c.doc_type in ("report", "appendix") else None)
-        elif reading.chair:  # the minutes open with who was present and in the chair
-            hits = with_context(hits, keyword.minutes_opening)
-        composer = self._composer()
-        answer: Answer | None = None
-        if hits and Confidence(self.settings, keyword.idf, keyword.vocabulary).confident(standalone, hits, applied, mode):
-            compose_started = time.perf_counter()
-            # A timeline is structured (one event per meeting, each with its keys): the model writes prose only.
-            if self.settings.uses_llm and mode != "timeline":
-                answer = self._ask_llm(standalone, hits, mode, applied, composer)
-            if answer is None:
-                answer = kind_of(reading, self._tracer(composer)).answer(composer, reading, hits, applied)
-            retrieval.timings_ms["compose_ms"] = (time.perf_counter() - compose_started) * 1000
+        answer = self._compose(standalone, reading, retrieval, applied)
+        if answer is None and (applied.date_from or applied.date_to) and not applied.undated and (unjudged := self.unsearched(applied)):
+            # Nothing in the papers of those dates; the papers whose meeting ingest could not tell may
+            # hold it (a comparator's annual report, a consultation filed beside the agendas).
+            wider = replace(applied, undated=True)
+            retrieval = self._retrieve(query, wider, k, method or self.settings.retriever)
+            if (answer := self._compose(standalone, reading, retrieval, wider)) is not None:
+                applied = wider
+                note = note.replace(unjudged, " ".join(filter(None, [UNDATED_NOTE, self.unsearched(wider)])))
         if answer is None:
             answer = Answer(question=question, answered=False, answer=REFUSAL, mode=mode, filters=applied)
         timings = dict(retrieval.timings_ms, total_ms=(time.perf_counter() - started) * 1000)
@@ -389,6 +421,32 @@ class Assistant:
             events=answer.events,
             timings_ms=timings,
         )
+
+    def _compose(self, question: str, reading, retrieval: Retrieval, filters: Filters) -> Answer | None:
+        """The answer the retrieved papers give, or None when they are not about the question or say nothing good enough."""
+        keyword = self.retriever.keyword
+        hits = retrieval.hits
+        for said in (said for facet, said in filters.labels if facet == SUBJECT):
+            # Papers about that council (titled or named for it: a comparator's annual report), not a
+            # Rotherham report that names Salford once, for an award, when Salford's totals are asked.
+            named = re.compile(r"\b" + re.escape(said.lower()) + r"\b")
+            hits = [h for h in hits if named.search(f"{h.chunk.title} {re.sub(r'[-_]+', ' ', h.chunk.source.rsplit('/', 1)[-1])}".lower())]
+        if reading.author:  # a report's cover block names who wrote it
+            hits = with_context(hits, lambda c: keyword.item_start(c) if c.doc_type in ("report", "appendix") else None)
+        elif reading.chair:  # the minutes open with who was present and in the chair
+            hits = with_context(hits, keyword.minutes_opening)
+        if not hits or not Confidence(self.settings, keyword.idf, keyword.vocabulary).confident(question, hits, filters, reading.mode):
+            return None
+        started = time.perf_counter()
+        composer = self._composer()
+        answer = None
+        # A timeline is structured (one event per meeting, each with its keys): the model writes prose only.
+        if self.settings.uses_llm and reading.mode != "timeline":
+            answer = self._ask_llm(question, hits, reading.mode, filters, composer)
+        if answer is None:
+            answer = kind_of(reading, self._tracer(composer)).answer(composer, reading, hits, filters)
+        retrieval.timings_ms["compose_ms"] = (time.perf_counter() - started) * 1000
+        return answer
 
     def _composer(self) -> Composer:
         keyword = self.retriever.keyword

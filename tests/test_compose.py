@@ -481,3 +481,18 @@ def test_a_list_the_report_and_the_minutes_both_hold_is_said_once_and_cites_both
         assert answer.answer.count(entry) == 1, answer.answer
         cited = {c.meeting_date for c in answer.citations if c.quote.startswith(entry)}
         assert cited == {"2022-03-23", "2022-03-28"}
+
+
+def test_a_minute_without_its_full_stop_is_a_sentence_and_a_short_title_a_heading():
+    from assistant.compose import HEADING
+
+    assert HEADING.match("Retirement of the Clerk") and HEADING.match("2. Summary of the priorities for 2023 and the years after that")
+    assert not HEADING.match("Councillor Richardson welcomed Councillor Neil Cresswell to the Parish Council")
+
+
+def test_which_person_or_firm_asks_who():
+    from assistant.question import read
+
+    for question in ("Which new councillor was welcomed in November 2018?", "Which consultants wrote the business case?", "Who chaired it?"):
+        assert read(question).who, question
+    assert not read("Which year was the precept highest?").who

@@ -1,5 +1,8 @@
+from dataclasses import replace
+
 import pytest
 
+from assistant.records import Filters
 from assistant.text import stem
 from assistant.filters import (
     Catalogue, content_dates, describe, event_dates, mentions_financial_year, merge, parse_filters, recent, relative_shift, report_window,
@@ -219,3 +222,12 @@ def test_a_committee_of_the_index_is_named_by_its_own_words(question, committee)
 )
 def test_words_of_a_committee_name_are_not_a_committee_unless_a_body_is_named(question):
     assert parse_filters(question, REAL_COMMITTEES).committees == ()
+
+
+def test_papers_with_no_known_date_pass_a_date_filter_only_when_asked_to():
+    year = Filters(date_from="2022-01-01", date_to="2022-12-31")
+    assert not year.accepts("R", OSMB, "", "minutes")
+    wider = replace(year, undated=True)
+    assert wider.accepts("R", OSMB, "", "minutes") and wider.accepts("R", OSMB, "2022-03-23", "minutes")
+    assert not wider.accepts("R", OSMB, "2021-03-23", "minutes")
+    assert wider.where() == {"$or": [{"$and": [{"date_int": {"$gte": 20220101}}, {"date_int": {"$lte": 20221231}}]}, {"date_int": {"$eq": 0}}]}

@@ -142,6 +142,9 @@ def test_a_follow_up_pointing_back_with_them_asks_its_own_kind_of_question(assis
     assert answer.answered and "celebration event" in answer.answer
     assert OWN_QUESTION.match("so who came up with that framework?")
     assert not OWN_QUESTION.match("and what were they a year later?")
+    # A yes-or-no question about a thing it names asks its own kind of question; "did it?" does not.
+    assert OWN_QUESTION.match("has the time of year it goes to cabinet shifted as well?")
+    assert not OWN_QUESTION.match("did they change it the year after?")
 
 
 def test_the_latest_reads_the_last_round_and_a_comparison_of_named_years_is_no_first(assistant):
@@ -367,3 +370,53 @@ def test_a_changed_registry_renews_the_catalogue_and_filter_checks(assistant, se
     assert "Leeds City Council" in renewed.councils and "Executive Board" in renewed.committees
     assert assistant.unmatched(leeds) == ""
     assert assistant.paper_table().latest(Filters()) == "2024-06-19"
+
+
+def test_a_council_no_paper_is_of_is_the_subject_of_the_papers_about_it(settings, fake_embeddings):
+    folder = Path(settings.corpus_dir)
+    make_report(
+        folder / "2024-cabinet-report.pdf", meeting_date="2024-03-18", item="156", title="Social Value Annual Report",
+        paragraphs=[
+            "1.1 The Council won the social value award for its commissioning, and Wigan Council was highly commended.",
+            "1.2 Social value commitments reached 27.8 million pounds this year.",
+        ],
+    )
+    # A comparator's paper filed with the council's own: its file is named for the other council.
+    make_report(
+        folder / "salford-benchmarking.pdf", meeting_date="2024-03-18", item="156", title="Appendix B Benchmarking",
+        paragraphs=["1.1 Salford City Council applies a 20 per cent social value weighting to its own tenders."],
+    )
+    store = Store.from_settings(settings)
+    assert not ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings).failed
+    assistant = Assistant(settings.model_copy(update=FAKE_CALIBRATION), store=store, embeddings=fake_embeddings)
+    answer = assistant.ask("What social value weighting does Salford City Council apply to its tenders?")
+    assert answer.answered and answer.answer.startswith("*No papers from council Salford are in the index")
+    assert "20 per cent" in answer.answer and {Path(c.source).name for c in answer.citations} == {"salford-benchmarking.pdf"}
+    # Named in passing, for an award, Wigan is not what the council's own report is about.
+    answer = assistant.ask("What social value commitments had Wigan Council reported?")
+    assert not answer.answered and not answer.citations
+    # A council no paper names fails closed, as before.
+    answer = assistant.ask("What social value weighting does Leeds apply to its tenders?")
+    assert not answer.answered and "Leeds" in answer.answer
+
+
+def test_a_date_filter_that_finds_nothing_reads_the_papers_whose_date_is_not_known(settings, fake_embeddings):
+    from assistant.prompts import UNDATED_NOTE
+    from paperfactory import _draw
+
+    folder = Path(settings.corpus_dir)
+    make_report(
+        folder / "2022-cabinet-report.pdf", meeting_date="2022-03-28", item="126", title="Social Value Annual Report",
+        paragraphs=["2.1 That Cabinet agrees the social value priorities for 2022, including the launch of the Commissioning Toolkit."],
+    )
+    # A review filed beside the agendas, with no meeting or date on it.
+    _draw(folder / "living-wage-review.pdf", [["Living Wage Review", "", "The review found that 412 suppliers paid the real Living Wage to their staff in 2022."]], "Living Wage Review")
+    store = Store.from_settings(settings)
+    assert not ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings).failed
+    assistant = Assistant(settings.model_copy(update=FAKE_CALIBRATION), store=store, embeddings=fake_embeddings)
+    answer = assistant.ask("How many suppliers paid the real Living Wage to their staff in 2022?")
+    assert answer.answered and "412 suppliers" in answer.answer and UNDATED_NOTE in answer.answer
+    assert answer.filters.undated and answer.filters.date_from == "2022-01-01"
+    # What the papers of those dates answer is answered from them alone.
+    answer = assistant.ask("What social value priorities did Cabinet agree in 2022?")
+    assert answer.answered and not answer.filters.undated and UNDATED_NOTE not in answer.answer
