@@ -62,7 +62,10 @@ ASKS_COUNT = re.compile(
 # score"): it is not refused for want of the question's words beside the figure, as ASKS_COUNT is.
 ASKS_SHARE = re.compile(r"\bwhat (?:share|proportion)\b", re.I)
 ASKS_MONEY = re.compile(r"£|\b(?:cost|costs|price|fee|fees|pounds?|proxy value|budget)\b", re.I)
-ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat (?:date|dates|period|time)\b|\bwhich (?:meeting|year|month|period)\b|\bhow long\b", re.I)
+ASKS_WHEN = re.compile(
+    r"\bwhen\b|\bwhat (?:date|dates|period|time)\b|\bwhich (?:meeting|year|month|period)\b|\bhow long\b|\btimetable|\btimescale|\btimeline for\b|\bschedul",
+    re.I,
+)
 # "What did the board ask for?": what a meeting resolved or recommended answers it.
 ASKS_DECISION = re.compile(r"\bask(?:ed)? for\b|\brequest|\brecommend|\bdecid|\bdecision|\bresol|\bagree", re.I)
 # "What did the board ask for?", "What did Cabinet decide?": every part of the resolution answers.

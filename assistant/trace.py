@@ -27,7 +27,7 @@ from .answers import compose
 from .compose import DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _looks_back, _similar, has_figure, meeting_key
 from .figures import NEGATED, FigurePoint
 from .records import Answer, Event, Filters, Hit
-from .question import TRACE_WORDS
+from .question import ASKS_WHEN, TRACE_WORDS
 from .text import long_date, squash, tokens
 
 # What identifies a matter in any council's papers, whatever the words around it.
@@ -39,6 +39,8 @@ IDENTIFIERS = (
 )
 # A name the papers give the matter: two to four capitalised words ("Low Farm", "Milburn Village Green").
 NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:of|on|the|and|upon|&)?\s*(?:[A-Z][a-z'’]+|[A-Z]{2,})){1,3}\b")
+# A committee's forward plan or work programme: the reports later meetings will take, not what this one did.
+SCHEDULE = re.compile(r"\bforward (?:work )?plan\b|\bwork ?programme\b|\bplan of (?:future )?business\b", re.I)
 # "minute 45/14", "Min 12": the minutes' own reference back to an earlier one.
 MINUTE_REFERENCE = re.compile(r"\b(?:minute|min\.?)\s+(?:no\.?\s*)?(\d{1,4}(?:[/.]\d{1,4})?)\b", re.I)
 # "12. Planning.", "45/14 Highways": a minute's number opens a new matter.
@@ -154,8 +156,11 @@ class Tracer:
         A trace follows meetings. A paper no meeting is known for joins as a report (a council's annual
         report tells a year of the matter), not as a form, an account or a statement: an annual return
         names the precept and the clerk's salary every year in the same printed words, and dated by
-        its file name it would stand as a meeting that dealt with them.
+        its file name it would stand as a meeting that dealt with them. Nor is a forward plan, unless
+        the question asks when: it lists what later meetings will take and when, and those meetings'
+        own papers say what they did.
         """
+        timing = bool(ASKS_WHEN.search(question))
         pool: dict[str, Hit] = {h.chunk.chunk_id: h for h in hits}
         mask = self.keyword.mask(filters)
         if matter.terms:
@@ -184,6 +189,7 @@ class Tracer:
             for h in pool.values()
             if h.chunk.meeting_date
             and (h.chunk.committee or h.chunk.doc_type != "other")
+            and (timing or not SCHEDULE.search(h.chunk.title))
             and (h.chunk.chunk_id in close or matter.mentions(h.chunk.text, set(tokens(f"{h.chunk.title} {h.chunk.text}"))) >= MATTER_SHARE)
         ]
 

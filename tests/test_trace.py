@@ -152,3 +152,18 @@ def test_forms_and_standing_text_are_not_what_a_meeting_did():
     answer = tracer.trace("How did the precept change over these years?", [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks[:3]], Filters())
     assert [e.meeting_date for e in answer.events] == ["2016-01-12", "2017-01-10", "2018-01-16"]
     assert "Box 2" not in answer.answer and "Forward plan" not in answer.answer
+
+
+def test_a_forward_plan_is_a_meeting_of_a_trace_only_when_the_question_asks_when():
+    chunks = _chunks(PRECEPT, "p")
+    chunks.append(
+        Chunk(chunk_id="w:00000", paper_id="w", source="pack_2017-09-05.pdf", council="Milburn Parish Council", committee="Parish Council",
+              meeting_date="2017-09-05", item="4", title="Forward plan", doc_type="agenda", page_start=1, page_end=1,
+              text="The precept for 2018/19 will be set at the meeting on 16 January 2018.")
+    )
+    tracer, _ = _tracer(chunks)
+    hits = [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks]
+    answer = tracer.trace("How did the precept change over these years?", hits, Filters())
+    assert "2017-09-05" not in [e.meeting_date for e in answer.events]
+    answer = tracer.trace("How has the timetable for setting the precept shifted over the years?", hits, Filters())
+    assert "2017-09-05" in [e.meeting_date for e in answer.events]
