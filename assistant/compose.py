@@ -33,7 +33,7 @@ REFERENCE = re.compile(
 DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 # What a meeting decided, in the words minutes and recommendations use: these carry commitments.
 RESOLUTION = re.compile(
-    r"^(?:Resolved\b|\(?\d{1,2}\)\s*That\b|That\b(?! is\b)|\(?[a-h][.)]\s+To\b)|\b(?:priorities|recommendations) for \d{4}\b.*:$|\bresolved\b",
+    r"^(?:Resolved\b|\(?\d{1,2}\)\s*That\b|That\b(?! is\b| said\b| being\b|,)|\(?[a-h][.)]\s+To\b)|\b(?:priorities|recommendations) for \d{4}\b.*:$|\bresolved\b",
     re.I,
 )
 # One numbered part of a resolution: "(2) That a mid-year report be submitted to the Board."

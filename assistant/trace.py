@@ -24,10 +24,10 @@ from ingest.records import Chunk
 
 from .amounts import format_pounds, read_amounts
 from .answers import compose
-from .compose import DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _looks_back, _similar, has_figure, meeting_key
+from .compose import DATE_WORDS, DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _looks_back, _similar, _wanted, has_figure, meeting_key
 from .figures import NEGATED, FigurePoint
 from .records import Answer, Event, Filters, Hit
-from .question import ASKS_WHEN, TRACE_WORDS
+from .question import ASKS_WHEN, TRACE_WORDS, Reading, read
 from .text import long_date, squash, tokens
 
 # What identifies a matter in any council's papers, whatever the words around it.
@@ -80,6 +80,8 @@ class Matter:
     """The rare ones among them ("ownership", "precept"): a meeting whose papers never name one is not on the matter."""
     identifiers: frozenset[str]
     """Verbatim strings ("3/24/0123/FUL", "Footpath 12", "Low Farm")."""
+    label: str = "figure"
+    """The matter's two weightiest words as the question spells them ("WPL budget"): a figure table's heading."""
 
     def mentions(self, text: str, text_terms: set[str] | frozenset[str]) -> float:
         """How well a text is about the matter: 1.0 when it names an identifier, else its share of the terms' weight.
@@ -128,7 +130,9 @@ class Tracer:
                 names |= {m.group(0) for m in NAME.finditer(sentence) if self._rare_name(m.group(0), terms)}
         # A reference (a planning number, a contract code) names one matter by construction; a name may not.
         found |= {name for name in names - found if self._specific(name, weights)}
-        return Matter(terms=terms, weights=weights, anchors=anchors, identifiers=frozenset(found))
+        top = set(sorted(terms, key=lambda t: -weights[t])[:2])
+        spelt = dict.fromkeys(w for w in re.findall(r"[A-Za-z][\w'’-]*", question) if set(tokens(w)) & top)
+        return Matter(terms=terms, weights=weights, anchors=anchors, identifiers=frozenset(found), label=" ".join(spelt) or "figure")
 
     def _rare_name(self, name: str, terms: frozenset[str]) -> bool:
         """A name few chunks use that is not just the question's words again."""
@@ -198,13 +202,14 @@ class Tracer:
         if not hits:
             return Matter(terms=frozenset(), weights={}, identifiers=frozenset()), {}
         matter = self.matter(question, hits, filters)
+        reading = read(question, mode="timeline")
         # One council at a time: the one the question names, or the one its best paper is from.
         council = hits[0].chunk.council if not filters.councils else None
         by_meeting: dict[tuple, list[Evidence]] = {}
         for hit in self.gather(question, hits, matter, filters):
             if council is not None and hit.chunk.council != council:
                 continue
-            for evidence in self._sentences(hit.chunk, matter):
+            for evidence in self._sentences(hit.chunk, matter, reading):
                 by_meeting.setdefault(meeting_key(hit.chunk), []).append(evidence)
         # Words said alike at several sittings are standing text (a forward plan's entry, a form's printed
         # line), not what any one of them did.
@@ -216,7 +221,7 @@ class Tracer:
             by_meeting[key] = [e for e in candidates if len(said[_wording(e.text)]) < STANDING]
         lines: dict[tuple, list[Evidence]] = {}
         for key in sorted(by_meeting)[-MAX_MEETINGS:]:
-            if chosen := self._pick(by_meeting[key]):
+            if chosen := self._pick(by_meeting[key], reading):
                 lines[key] = chosen
         return matter, lines
 
@@ -241,8 +246,8 @@ class Tracer:
         matter, lines = self.follow(question, hits, filters)
         return self.points(lines, matter)
 
-    def _sentences(self, chunk: Chunk, matter: Matter) -> list[Evidence]:
-        """The sentences of a chunk that speak of the matter, scored: a decision or a figure tells most."""
+    def _sentences(self, chunk: Chunk, matter: Matter, reading: Reading) -> list[Evidence]:
+        """The sentences of a chunk that speak of the matter, scored: a decision, a figure or what the question asks for tells most."""
         out = []
         previous = 0.0
         title = frozenset(tokens(chunk.title))
@@ -263,23 +268,23 @@ class Tracer:
                     previous = 0.0
                     continue
                 about = 0.9 * previous
-            score = about + (0.4 if RESOLUTION.search(text) else 0.2 if decides else 0.0) + (0.2 if has_figure(text) else 0.0)
+            score = about + (0.4 if RESOLUTION.search(text) else 0.2 if decides else 0.0) + (0.2 if has_figure(text) else 0.0) + _wanted(reading, text)
             # A line has room for what the meeting did: not a recap of earlier years, nor a list's opening words.
             score -= (0.35 if _looks_back(text, chunk.meeting_date) else 0.0) + (0.3 if text.endswith(":") or LIST_ENTRY.match(text) else 0.0)
             out.append(Evidence(text, chunk, chunk.page_at(start), score, 0, terms, start))
             previous = about
         return out
 
-    def _pick(self, candidates: list[Evidence]) -> list[Evidence]:
+    def _pick(self, candidates: list[Evidence], reading: Reading) -> list[Evidence]:
         """The meeting's most telling verified sentences, different from each other, from its minutes before its reports."""
         chosen: list[Evidence] = []
         for evidence in sorted(candidates, key=lambda e: (-e.score, e.chunk.doc_type != "minutes", e.chunk.ordinal, e.start)):
             if len(chosen) >= PER_MEETING:
                 break
-            # A second sentence earns its place by what the first lacks: the decision, or the figures.
-            adds = not chosen or (RESOLUTION.search(evidence.text) and not RESOLUTION.search(chosen[0].text)) or (
-                has_figure(evidence.text) and not has_figure(chosen[0].text)
-            )
+            # A second sentence earns its place by what the first lacks: the decision, the figures, or
+            # the dates a question about a timetable asks for.
+            gives = (RESOLUTION.search, has_figure, *((DATE_WORDS.search,) if reading.when else ()))
+            adds = not chosen or any(bool(test(evidence.text)) and not test(chosen[0].text) for test in gives)
             if not adds or any(_similar(evidence.terms, other.terms) for other in chosen) or not self.composer.verified(evidence):
                 continue
             chosen.append(evidence)
@@ -318,7 +323,7 @@ class Tracer:
 
     def points(self, lines: dict[tuple, list[Evidence]], matter: Matter) -> list[FigurePoint]:
         """The matter's figure at each meeting that states one beside the matter's words (a series when two or more)."""
-        label = " ".join(sorted(matter.terms, key=lambda t: -matter.weights[t])[:2]) or "figure"
+        label = matter.label
         points = []
         for key, chosen in lines.items():
             for evidence in chosen:

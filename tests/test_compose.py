@@ -496,3 +496,10 @@ def test_which_person_or_firm_asks_who():
     for question in ("Which new councillor was welcomed in November 2018?", "Which consultants wrote the business case?", "Who chaired it?"):
         assert read(question).who, question
     assert not read("Which year was the precept highest?").who
+
+
+def test_that_said_opens_no_resolution():
+    from assistant.compose import RESOLUTION
+
+    assert RESOLUTION.search("That Cabinet approves the Social Value Policy.")
+    assert not RESOLUTION.search("That said, the survey shows fewer people find it difficult to manage.")

@@ -62,7 +62,7 @@ def test_a_recurring_figure_is_a_table_year_by_year_without_the_corrected_mispri
     hits = [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks]
     answer = tracer.trace("How did the precept change over these years?", hits, Filters())
     assert answer is not None and len(answer.events) == 3
-    assert "| Meeting |" in answer.answer
+    assert "| Meeting | Precept | Source |" in answer.answer  # the matter as the question spells it, not its stem
     for figure in ("£3,000", "£3,200", "£3,400"):
         assert figure in answer.answer.split("\n\n")[1]  # the table, before the meeting lines
     assert "£32,000 |" not in answer.answer
