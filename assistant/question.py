@@ -44,6 +44,9 @@ MODE_CUES = (
 )
 # "Did the council promise to publish a report?" asks about one claim, not for a list of commitments.
 YES_NO = re.compile(r"^\s*(?:did|does|do|is|are|was|were|has|have|had)\b", re.I)
+# "How much has Yorkshire Water committed to spend?", "When is the committee to take the decision?":
+# one figure or one date, not the list of what was committed to or decided.
+ONE_FACT = re.compile(r"^\s*(?:how (?:much|many|long)|when|where|above what|at what)\b", re.I)
 
 # -- what a sentence must give --------------------------------------------------------------------
 
@@ -161,10 +164,10 @@ DATE_TERM = re.compile(r"^(?:(?:19|20)\d\d|januari|februari|march|april|may|june
 
 def detect_mode(question: str, asked: str = "") -> str:
     """The mode a question asks for (asked: the words the user typed, when question is a follow-up made standalone)."""
-    yes_no = YES_NO.match(asked or question)
+    one_thing = YES_NO.match(asked or question) or ONE_FACT.match(asked or question)
     for mode, pattern in MODE_CUES:
         if pattern.search(question):
-            return "answer" if mode == "commitments" and yes_no else mode
+            return "answer" if mode == "commitments" and one_thing else mode
     return "answer"
 
 

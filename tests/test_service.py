@@ -282,6 +282,8 @@ def test_empty_index_says_so(settings, fake_embeddings):
         ("Track the total pledged through council contracts across the last three annual reports.", "timeline"),
         ("How did they explain the way a supplier's promise ends up counted as delivered?", "answer"),
         ("What promises did we make on social value?", "commitments"),
+        ("How much has Yorkshire Water committed to spend on the sewage works?", "answer"),
+        ("When is the committee scheduled to take the decision on the business case?", "answer"),
     ],
 )
 def test_mode_detection(question, mode):
