@@ -39,6 +39,9 @@ IDENTIFIERS = (
 )
 # A name the papers give the matter: two to four capitalised words ("Low Farm", "Milburn Village Green").
 NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:of|on|the|and|upon|&)?\s*(?:[A-Z][a-z'’]+|[A-Z]{2,})){1,3}\b")
+# "raised by £800 to £7,400", "cut by 5% to £2.1m": the amount after "by" is a change, the one after "to" the level.
+CHANGE_BY = re.compile(r"\bby\s*$", re.I)
+CHANGE_TO = re.compile(r"\bto\s*(?:a total of\s*)?$", re.I)
 # A committee's forward plan or work programme: the reports later meetings will take, not what this one did.
 SCHEDULE = re.compile(r"\bforward (?:work )?plan\b|\bwork ?programme\b|\bplan of (?:future )?business\b", re.I)
 # "minute 45/14", "Min 12": the minutes' own reference back to an earlier one.
@@ -346,6 +349,9 @@ def _figure_of(sentence: str, matter: Matter) -> float | None:
     if not words:
         return None
     amounts = [a for a in read_amounts(sentence) if not NEGATED.search(sentence[: a.start])]
+    # "raised by £800.00 to £7,400.00": the change is not the figure; where it ends is.
+    levels = [a for a in amounts if not (CHANGE_BY.search(sentence[: a.start]) and any(CHANGE_TO.search(sentence[: b.start]) for b in amounts if b.start > a.start))]
+    amounts = levels or amounts
     if not amounts:
         return None
     nearest = min(amounts, key=lambda a: min(abs(a.start - w) for w in words))

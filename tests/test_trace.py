@@ -167,3 +167,12 @@ def test_a_forward_plan_is_a_meeting_of_a_trace_only_when_the_question_asks_when
     assert "2017-09-05" not in [e.meeting_date for e in answer.events]
     answer = tracer.trace("How has the timetable for setting the precept shifted over the years?", hits, Filters())
     assert "2017-09-05" in [e.meeting_date for e in answer.events]
+
+
+def test_a_figure_raised_by_an_amount_to_another_is_the_level_it_reaches():
+    from assistant.trace import Matter, _figure_of
+
+    matter = Matter(terms=frozenset({"precept"}), weights={"precept": 4.0}, anchors=frozenset(), identifiers=frozenset())
+    assert _figure_of("RESOLVED: That the Precept should be raised by £800.00 to £7,400.00", matter) == 7400.0
+    assert _figure_of("A proposal to raise the Precept by £300.00, to a total of £7,700.00.", matter) == 7700.0
+    assert _figure_of("The precept was set at £2,700.", matter) == 2700.0
