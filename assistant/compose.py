@@ -12,6 +12,7 @@ from datetime import date
 from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
+from .filters import PLACE
 from .question import Reading, topic_terms
 from .records import Citation, Filters, Hit
 from .text import long_date, squash, tokens
@@ -178,6 +179,8 @@ class Composer:
         values, or rules the sentence out (None).
         """
         wanted = _years_wanted(filters)
+        # "Bristol's levy": a sentence on Nottingham's, and no other place, says nothing of Bristol's.
+        places = set(PLACE.findall(reading.text))
         terms = self.topic_terms(reading.text, filters)
         weight = {t: self.idf(t) for t in terms}
         total = sum(weight.values()) or 1.0
@@ -211,6 +214,8 @@ class Composer:
                     if kind is None:
                         continue
                     score += kind + _wanted(reading, text)
+                    if places and (elsewhere := set(PLACE.findall(text))) and not elsewhere & places:
+                        continue
                     mentioned = {int(y) for y in YEAR_MENTION.findall(text)}
                     if wanted and mentioned and not any(wanted[0] <= y <= wanted[1] for y in mentioned):
                         score -= 0.3

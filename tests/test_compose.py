@@ -503,3 +503,13 @@ def test_that_said_opens_no_resolution():
 
     assert RESOLUTION.search("That Cabinet approves the Social Value Policy.")
     assert not RESOLUTION.search("That said, the survey shows fewer people find it difficult to manage.")
+
+
+def test_a_sentence_about_another_place_only_does_not_answer_for_the_place_asked():
+    chunk = _chunk(
+        "Nottingham's annual levy charge is currently £550. Bristol's levy would raise about £10 million a year. "
+        "The levy funds public transport in both Bristol and Nottingham."
+    )
+    said = [e.text for e in evidence(Composer(lambda pid: [chunk.text], lambda term: 1.0), "How much would Bristol's levy raise?", [Hit(chunk=chunk, score=1.0)], "answer")]
+    assert "Nottingham's annual levy charge is currently £550." not in said
+    assert any(text.startswith("Bristol's levy") for text in said) and any("both Bristol and Nottingham" in text for text in said)
