@@ -309,7 +309,7 @@ class App:
                 return f"No filters: all {len(papers)} papers are searched."
             matching = [p for p in papers if filters.accepts(p.council, p.committee, p.meeting_date, p.doc_type)]
             if not matching:
-                return f"⚠ {self.assistant.unmatched(filters) or 'No papers match these filters.'}"
+                return f"⚠ {self.assistant.scope.unmatched(filters) or 'No papers match these filters.'}"
             return f"{len(matching)} of {len(papers)} papers match these filters."
         except Exception:
             log.exception("filter status failed")

@@ -9,7 +9,6 @@ import time
 from collections import Counter, OrderedDict
 from dataclasses import replace
 from datetime import date, timedelta
-from functools import partial
 from itertools import zip_longest
 from collections.abc import Callable, Sequence
 
@@ -20,14 +19,12 @@ from .compose import PROCEDURAL, Composer
 from .confidence import Confidence
 from .facets import PaperTable
 from .figures import FigurePoint, figure_points
-from .filters import (
-    AFTERWARDS, DATE_FACETS, LAST_N, NOT_INDEXED, Catalogue, after_dates, council_word, subject_date, content_dates, describe, event_dates, financial_year, mentions_financial_year, merge,
-    parse_filters, recent, relative_shift, report_window, shift_years, span, strip_dates,
-)
-from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, NO_MATCH, REFUSAL, SPELLING_NOTE, UNDATED_NOTE, UNSEARCHED_NOTE
-from .question import COMPARE, FOLLOW_UP, LATEST, ORIGINAL, OWN_QUESTION, detect_mode, read
+from .filters import Catalogue, council_word, parse_filters
+from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, REFUSAL, SPELLING_NOTE, UNDATED_NOTE
+from .question import LATEST, ORIGINAL, OWN_QUESTION, detect_mode, read
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever, keyword_folder
+from .scope import SET_ASIDE, SUBJECT, Scope
 from .settings import Settings
 from .spelling import Speller, is_english
 from .text import long_date, tokens
@@ -47,12 +44,6 @@ TRACE_SEEDS = 30
 """Hits a trace starts from, before it follows the matter's identifiers to other meetings."""
 ROUND_DAYS = 31
 """A report's scrutiny and Cabinet sittings fall within this many days: one round of meetings."""
-SET_ASIDE = "set_aside"
-SUBJECT = "subject"
-"""A council or committee set aside as a filter: only passages that name it can say anything of it."""
-COUNCIL_SUFFIX = r"(?:\s+(?:City|County|Borough|Metropolitan|District|Town|Parish|Combined))*\s+(?:Council|Authority)\b"
-"""What follows a place that names its council ("Nottingham City Council"), not the place."""
-"""Filter label of a date the question describes its subject with, set aside because no paper has it."""
 
 
 CONTEXT_REACH = 3
@@ -110,6 +101,8 @@ class Assistant:
         self._catalogue: tuple[PaperTable, object, Catalogue] | None = None
         self._llm = None
         self._speller: Speller | None = None
+        self.scope = Scope(self.catalogue, self.paper_table, lambda: self.retriever.keyword, self.spelling)
+        """What papers a question is answered from (scope.py)."""
         # The model and the English word list load in a thread while the first question loads the index:
         # onnxruntime builds its session, and the index's arrays are read, outside the GIL.
         threading.Thread(target=self._preload, daemon=True, name="preload").start()
@@ -203,149 +196,12 @@ class Assistant:
 
     def resolve(self, question: str, history: Sequence[str] = (), filters: Filters | None = None) -> tuple[str, Filters]:
         """The standalone question and its filters, using the chat history for follow-ups."""
-        return self._resolve(self.spelling(question)[0], history, filters)
-
-    def _resolve(self, question: str, history: Sequence[str], filters: Filters | None) -> tuple[str, Filters]:
-        """resolve() for a question whose spelling is already read."""
-        question, read_as = self._read(question, history, filters)
-        if not self.unmatched(read_as):
-            return question, read_as
-        asked = self._relax_names(question, read_as)
-        if self.unmatched(asked):
-            question, asked = self._relax_dates(question, asked)
-        # Still nothing: the notice names the filters as they were asked.
-        return question, read_as if self.unmatched(asked) else asked
-
-    def _relax_names(self, question: str, asked: Filters) -> Filters:
-        """The filters without a council or committee no paper is of, when the papers name it as the question does.
-
-        "Nottingham City Council's levy income" asked of Bristol's papers is about Nottingham's scheme,
-        which the comparator reports filed with Bristol's describe: the name is the subject, not whose
-        papers to search, and only papers about it answer (_compose). The name is looked for as the question gives it, with
-        "City Council" and the like: papers on the "Sheffield City Region" say nothing of what
-        Sheffield City Council committed to. A name no paper mentions stays, and fails closed.
-        """
-        names = {facet: said for facet, said in asked.labels if facet in ("council", "committee")}
-        unknown = {
-            facet: said for facet, said in names.items()
-            if any(v.endswith(NOT_INDEXED) for v in (asked.councils if facet == "council" else asked.committees))
-        }
-        if not unknown:
-            return asked
-        rest = replace(
-            asked,
-            councils=tuple(c for c in asked.councils if not c.endswith(NOT_INDEXED)),
-            committees=tuple(c for c in asked.committees if not c.endswith(NOT_INDEXED)),
-            labels=tuple(label for label in asked.labels if label[0] not in unknown),
-        )
-        undated = replace(rest, date_from="", date_to="")
-        for said in unknown.values():
-            named = re.search(re.escape(said) + COUNCIL_SUFFIX, question, re.I)
-            words = re.compile(r"\b" + re.escape(named.group(0) if named else said) + r"\b", re.I)
-            if not self.retriever.keyword.any_text(undated, lambda text: bool(words.search(text)), hint=said.split()[0]):
-                return asked
-        described = " and ".join(f"{facet} {said}" for facet, said in unknown.items())
-        return replace(rest, labels=rest.labels + ((SET_ASIDE, described), *((SUBJECT, said) for said in unknown.values())))
-
-    def _read(self, question: str, history: Sequence[str], filters: Filters | None) -> tuple[str, Filters]:
-        """The standalone question and its filters as asked, before a date no paper matches is relaxed.
-
-        A follow-up builds on the earlier question as asked: "the year after" 2017/18 is 2018/19, even
-        when 2017/18 itself was read as the subject's date.
-        """
-        catalogue = self.catalogue()
-        asked = parse_filters(question, catalogue)
-        if history and (FOLLOW_UP.search(question) or len(question.split()) <= 4):
-            previous = history[-1]
-            base_question, base = self._read(self.spelling(previous)[0], history[:-1], None)
-            shift, compares = relative_shift(question), bool(COMPARE.search(question))
-            if shift:
-                # "Is that up on the year before?" wants both years; "and the year before?" the other one.
-                base = span(base, shift_years(base, shift)) if compares else shift_years(base, shift)
-            elif AFTERWARDS.search(question):
-                base = after_dates(base)
-            if compares and asked.councils and base.councils:
-                # "How does that compare with Rotherham's?": both councils, not the new one instead of the old.
-                asked = replace(asked, councils=tuple(dict.fromkeys(base.councils + asked.councils)))
-            asked = merge(base, asked)
-            extra = strip_dates(question)
-            question = f"{strip_dates(base_question)} {extra if re.search(r'[A-Za-z]', extra) else ''}".strip()
-        if filters is not None and not filters.empty:
-            asked = merge(asked, filters)
-        return question, event_dates(question, asked) or self._recent(question, asked) or asked
-
-    def _recent(self, question: str, asked: Filters) -> Filters | None:
-        """"Across the last three annual reports": the filters reading back that many years from the latest paper they pass."""
-        if not LAST_N.search(question):
-            return None
-        undated = replace(asked, date_from="", date_to="")
-        latest = self.paper_table().latest(undated)
-        return recent(question, asked, latest)
-
-    def _relax_dates(self, question: str, asked: Filters) -> tuple[str, Filters]:
-        """A date no paper matches, read as the date of what the question is about where it is one.
-
-        "The 2024/25 social value total" is reported after the year ends; "Manchester's local spend in
-        2017/18" is in a 2021 paper that looks back on it; "the commitments agreed in February 2021"
-        are reported on by later papers. Otherwise the filters stand, and fail closed.
-        """
-        if (widened := report_window(asked)) is not None and not self.unmatched(widened):
-            return question, widened
-        relaxed = content_dates(question, asked)
-        start = financial_year(asked)
-        if relaxed is None and start is not None:
-            undated = replace(asked, date_from="", date_to="", labels=tuple(l for l in asked.labels if l[0] not in DATE_FACETS))
-            named = partial(mentions_financial_year, start=start)
-            if not self.unmatched(undated) and self.retriever.keyword.any_text(undated, named, hint=str(start)):
-                relaxed = undated
-                # A follow-up ("and the year after?") carries the year in its filter only: the search needs its words.
-                question = question if named(question) else f"{question} {start}/{(start + 1) % 100:02d}"
-        if relaxed is None:
-            relaxed = self._date_of_subject(question, asked)
-        if relaxed is None or self.unmatched(relaxed):
-            return question, asked
-        dates = describe(replace(asked, labels=tuple(l for l in asked.labels if l not in relaxed.labels)))
-        return question, replace(relaxed, labels=relaxed.labels + ((SET_ASIDE, dates),))
-
-    def _date_of_subject(self, question: str, asked: Filters) -> Filters | None:
-        """The filters without a date no meeting was held on, when other meetings' papers name that date.
-
-        "The council's external debt at the end of November 2024" is in a report to a meeting in
-        January: the month describes the debt, not the meeting. A date no paper even mentions stays
-        a filter, and so does a date that names when a meeting was ("the first annual report in February
-        2021") or one chosen with the app's or CLI's filters rather than said in the question.
-        """
-        facet, said = next(((f, w) for f, w in asked.labels if f in DATE_FACETS), ("", ""))
-        year = re.search(r"(?:19|20)\d\d", said)
-        if not year or not subject_date(question, asked):
-            return None
-        undated = replace(asked, date_from="", date_to="", labels=tuple(l for l in asked.labels if l[0] not in DATE_FACETS))
-        if self.unmatched(undated):
-            return None
-        words = re.compile(r"\b" + r"\s+".join(map(re.escape, said.split())) + r"\b", re.I)
-        return undated if self.retriever.keyword.any_text(undated, lambda text: bool(words.search(text)), hint=year.group(0)) else None
+        return self.scope.resolve(self.spelling(question)[0], history, filters)
 
     def search(self, query: str, *, filters: Filters | None = None, k: int | None = None, method: str | None = None) -> list[Hit]:
         """Ranked chunks for a query (filters parsed from it unless given)."""
         filters = filters if filters is not None else parse_filters(query, self.catalogue())
         return self.retriever.search(query, filters, k=k or self.settings.top_k, method=method or self.settings.retriever).hits
-
-    def unsearched(self, filters: Filters) -> str:
-        """The note saying how many papers a filter could not judge (no known date or committee), else "".
-
-        A question naming a year searches the papers known to be of that year; a paper whose meeting
-        ingest could not tell is not silently dropped from the reader's view of what was searched.
-        """
-        unknown = self.paper_table().unjudged(filters)
-        return UNSEARCHED_NOTE.format(count=unknown, s="" if unknown == 1 else "s") if unknown else ""
-
-    def unmatched(self, filters: Filters) -> str:
-        """The fail-closed message when no paper passes the filters, else ""."""
-        if filters.empty:
-            return ""
-        if self.paper_table().any_match(filters):
-            return ""
-        return NO_MATCH.format(what=describe(filters))
 
     def ask(
         self,
@@ -374,15 +230,15 @@ class Assistant:
         if not self.papers():
             return Answer(question=question, answered=False, answer=EMPTY_INDEX, mode=mode or "answer")
         spelt, corrected = self.spelling(question)
-        standalone, applied = self._resolve(spelt, history, filters)
+        standalone, applied = self.scope.resolve(spelt, history, filters)
         # What kind of answer is wanted is read from the words typed when a follow-up asks its own question ("and who wrote it?").
         reading = read(standalone, spelt if history and OWN_QUESTION.match(spelt) else "", mode if mode in MODES else detect_mode(standalone, question))
         mode = reading.mode
-        notice = self.unmatched(applied)
+        notice = self.scope.unmatched(applied)
         set_aside = " and ".join(said for facet, said in applied.labels if facet == SET_ASIDE)
         # The answer says how it read the question: a date set aside, a misspelt word (refused or not).
         spelling = SPELLING_NOTE.format(changes=", ".join(f"“{typed}” as “{meant}”" for typed, meant in corrected)) if corrected else ""
-        note = " ".join(filter(None, [CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else "", spelling, self.unsearched(applied)]))
+        note = " ".join(filter(None, [CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else "", spelling, self.scope.unsearched(applied)]))
         if notice:
             return Answer(question=question, answered=False, answer=notice, mode=mode, filters=applied)
         # A timeline wants every meeting on the topic, so it draws on many more chunks.
@@ -400,14 +256,14 @@ class Assistant:
                 applied = narrowed
                 retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
         answer = self._compose(standalone, reading, retrieval, applied)
-        if answer is None and (applied.date_from or applied.date_to) and not applied.undated and (unjudged := self.unsearched(applied)):
+        if answer is None and (applied.date_from or applied.date_to) and not applied.undated and (unjudged := self.scope.unsearched(applied)):
             # Nothing in the papers of those dates; the papers whose meeting ingest could not tell may
             # hold it (a comparator's annual report, a consultation filed beside the agendas).
             wider = replace(applied, undated=True)
             retrieval = self._retrieve(query, wider, k, method or self.settings.retriever)
             if (answer := self._compose(standalone, reading, retrieval, wider)) is not None:
                 applied = wider
-                note = note.replace(unjudged, " ".join(filter(None, [UNDATED_NOTE, self.unsearched(wider)])))
+                note = note.replace(unjudged, " ".join(filter(None, [UNDATED_NOTE, self.scope.unsearched(wider)])))
         if answer is None:
             answer = Answer(question=question, answered=False, answer=REFUSAL, mode=mode, filters=applied)
         timings = dict(retrieval.timings_ms, total_ms=(time.perf_counter() - started) * 1000)
@@ -482,7 +338,7 @@ class Assistant:
         """Recurring money figures in the papers on a topic: a programme's series, else the topic's own figure."""
         topic = " ".join(topic.split()) or self.default_topic()
         applied = filters or Filters()
-        if self.unmatched(applied):
+        if self.scope.unmatched(applied):
             return []
         query = f"{topic} commitments secured value delivered local spend £ million"
         hits = self.retriever.search(query, applied, k=k, method="hybrid").hits

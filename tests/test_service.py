@@ -347,10 +347,10 @@ def test_a_filtered_answer_says_how_many_undated_papers_were_not_searched(assist
     from assistant.records import Filters
 
     year = Filters(date_from="2022-01-01", date_to="2022-12-31")
-    assert assistant.unsearched(year) == ""
+    assert assistant.scope.unsearched(year) == ""
     papers = assistant.papers()
     monkeypatch.setattr(assistant, "papers", lambda: papers + [replace(papers[0], meeting_date="", source="undated.pdf")])
-    assert assistant.unsearched(year).startswith("1 paper with no known meeting date")
+    assert assistant.scope.unsearched(year).startswith("1 paper with no known meeting date")
     assert "1 paper with no known" in assistant.ask("What did Cabinet agree in 2022?").answer
 
 
@@ -360,7 +360,7 @@ def test_a_changed_registry_renews_the_catalogue_and_filter_checks(assistant, se
     leeds = Filters(councils=("Leeds City Council",))
     catalogue, table = assistant.catalogue(), assistant.paper_table()
     assert assistant.catalogue() is catalogue and assistant.paper_table() is table, "made once, not per question"
-    assert "Leeds City Council" not in catalogue.councils and assistant.unmatched(leeds)
+    assert "Leeds City Council" not in catalogue.councils and assistant.scope.unmatched(leeds)
     make_report(
         Path(settings.corpus_dir) / "leeds" / "2024-leeds.pdf", council="Leeds City Council", committee="Executive Board",
         meeting_date="2024-06-19", item="9", title="Social Value Update", paragraphs=["1.1 Leeds secured social value from its contracts."],
@@ -370,7 +370,7 @@ def test_a_changed_registry_renews_the_catalogue_and_filter_checks(assistant, se
     renewed = assistant.catalogue()
     assert renewed is not catalogue and assistant.paper_table() is not table
     assert "Leeds City Council" in renewed.councils and "Executive Board" in renewed.committees
-    assert assistant.unmatched(leeds) == ""
+    assert assistant.scope.unmatched(leeds) == ""
     assert assistant.paper_table().latest(Filters()) == "2024-06-19"
 
 
