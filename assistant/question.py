@@ -88,7 +88,7 @@ ASKS_CHAIR = re.compile(r"\bwho (?:chairs|chaired|(?:is|was) chairing|is (?:the 
 # "Can you give an example of ...?": a sentence that gives one ("if, for example, a supplier pledged ...").
 ASKS_EXAMPLE = re.compile(r"\bexamples?\b|\bfor instance\b|\bcase stud(?:y|ies)\b|\billustrat", re.I)
 ASKS_WHO = re.compile(
-    r"\bwho(?:se)?\b|\bwhich (?:\w+ ){0,2}(?:committee|councillor|officer|member|chair(?:man|woman)?|clerk|company|firm|contractor|consultants?)s?\b", re.I
+    r"\bwho(?:se)?\b|\bwhich (?:committee|councillor|officer|member|chair(?:man|woman)?|clerk|company|firm|contractor|consultants?)s?\b", re.I
 )
 # "What did we commit to?" asks for commitments: there "commit" names the mode. In "the social value
 # committed through contracts" it is the subject.
