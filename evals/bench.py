@@ -1,15 +1,13 @@
 """Benchmarks: ingest throughput, query latency and memory by index size, start-up, Chroma server, concurrency.
 
 python -m evals.bench [--sizes 1000,10000,100000] [--out evals/results/bench.json] [--questions 30]
-                      [--real ../shared/realcorpus] [--parse-rounds N] [--skip SECTIONS] [--merge]
+                      [--real ../shared/realcorpus] [--merge]
 
 - Ingest: parsing alone (pages/s), embedding alone (chunks/s), a whole ingest of corpus/ into a
   fresh index, and a re-ingest of the unchanged corpus (a sync that should skip everything).
 - Real papers (--real): `ingest build` of the real corpus end to end with the int8 and the float
   model side by side (pages/s, chunks/s), retrieval quality of each on gold_v1 and real_v1, and the
   embedding levers (int8 against float, texts sorted by length or not) on real chunk texts.
-- Parse (--parse-rounds N): `ingest build` of the real corpus with papers parsed in the parse thread
-  against a parser process, alternating, N rounds of both.
 - Query: for each size, a subprocess builds an index of N chunks (the real corpus chunks copied
   under other council names and shifted dates; vectors = the real chunk's vector plus small
   gaussian noise, renormalised) and times Assistant.ask (extractive) on gold-set questions, with
@@ -339,25 +337,11 @@ def _index_env(index_dir: Path, backend: str, models: Path | None, chroma_url: s
     return _env() | {"COUNCIL_INDEX_DIR": str(index_dir), "COUNCIL_EMBED_BACKEND": backend, "COUNCIL_CHROMA_URL": chroma_url}
 
 
-BUILD_WITH_PARSE_MIN = "import sys, ingest.pipeline as p; p.PARSE_PROCESS_MIN = int(sys.argv[1]); from ingest.cli import main; main(sys.argv[2:])"
-"""`ingest build` with the parser process started from another number of papers (a huge one: the parse thread)."""
-
-
-def _ingest_build(folder: Path, env: dict, parse_process_min: int | None = None) -> dict:
-    """`python -m ingest build FOLDER --json` in a fresh process: its report, wall seconds and pages indexed.
-
-    parse_process_min: the same build with ingest.pipeline.PARSE_PROCESS_MIN set to it (None: as shipped).
-    """
-    import resource
-
-    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+def _ingest_build(folder: Path, env: dict) -> dict:
+    """`python -m ingest build FOLDER --json` in a fresh process: its report, wall seconds and pages indexed."""
     started = time.perf_counter()
-    build = ["build", str(folder), "--json"]
-    command = [sys.executable, "-m", "ingest", *build] if parse_process_min is None else [sys.executable, "-c", BUILD_WITH_PARSE_MIN, str(parse_process_min), *build]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "ingest", "build", str(folder), "--json"], cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu_s = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if not lines:
         raise RuntimeError(f"ingest build failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -370,7 +354,7 @@ def _ingest_build(folder: Path, env: dict, parse_process_min: int | None = None)
     print(f"    {report['papers']} papers, {pages} pages, {report['chunks']} chunks in {wall:.1f} s", file=sys.stderr, flush=True)
     return {
         "papers": report["papers"], "chunks": report["chunks"], "pages": pages, "failed": len(report["failed"]),
-        "wall_s": round(wall, 1), "ingest_s": round(report["seconds"], 1), "cpu_s": round(cpu_s, 1),
+        "wall_s": round(wall, 1), "ingest_s": round(report["seconds"], 1),
         "pages_per_s": round(pages / wall, 2), "chunks_per_s": round(report["chunks"] / wall, 2), "seconds_note": "wall = process start to exit",
     }
 
@@ -463,53 +447,6 @@ def bench_real(real: Path, work: Path, backends: list[str]) -> dict:
         }
         print("  levers ...", file=sys.stderr, flush=True)
         out["levers"] = _levers(work / "real-onnx-int8", models)
-    return out
-
-
-PARSE_MODES = {"thread": 10**9, "process": 1}
-"""How `ingest build` reads papers in the parse comparison: PARSE_PROCESS_MIN for the parse thread alone, or a parser process."""
-
-
-def bench_parse(real: Path, work: Path, rounds: int) -> dict:
-    """`ingest build` of the real papers into fresh indexes (int8), papers parsed in the parse thread or in a
-    parser process, alternating (thread, process, process, thread, ...) so that the other users of the cores
-    weigh on both alike; and whether both modes made the same index."""
-    from ingest.settings import Settings
-    from ingest.store import Store
-
-    models = (work / "export" / "models") if (work / "export" / "models").is_dir() else _export_once(work)[0]
-    # A first build, not counted: the first read of the papers (the file cache) and of the code fell on
-    # whichever mode came first (the demo corpus: 9.6 s against 6.0 s for the same thread build next).
-    print(f"  ingest build {real}, warm-up (not counted) ...", file=sys.stderr, flush=True)
-    warm_up = _ingest_build(real, _index_env(work / "parse-warm-up", "onnx-int8", models))
-    shutil.rmtree(work / "parse-warm-up", ignore_errors=True)
-    runs: list[dict] = []
-    for round_ in range(rounds):
-        for mode in (("thread", "process") if round_ % 2 == 0 else ("process", "thread")):
-            index_dir = work / f"parse-{mode}-{round_}"
-            print(f"  ingest build {real}, parse in {mode} (round {round_ + 1}) ...", file=sys.stderr, flush=True)
-            load = os.getloadavg()[0]
-            row = _ingest_build(real, _index_env(index_dir, "onnx-int8", models), parse_process_min=PARSE_MODES[mode])
-            runs.append({"mode": mode, "round": round_ + 1, "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2)} | row)
-    indexes = {}
-    for mode in PARSE_MODES:
-        store = Store.from_settings(Settings(index_dir=work / f"parse-{mode}-0", embed_backend="onnx-int8", chroma_url=""))
-        chunks = store.chunks.get(include=["documents", "metadatas"])
-        indexes[mode] = (
-            sorted(json.dumps(meta, sort_keys=True) for meta in store.registry().values()),
-            sorted(zip(chunks["ids"], chunks["documents"], (json.dumps(m, sort_keys=True) for m in chunks["metadatas"]))),
-        )
-    out: dict = {"corpus": str(real), "warm_up_wall_s": warm_up["wall_s"], "runs": runs, "same_index": indexes["thread"] == indexes["process"]}
-    for mode in PARSE_MODES:
-        mine = [r for r in runs if r["mode"] == mode]
-        out[mode] = {
-            key: round(sum(r[key] for r in mine) / len(mine), 2) for key in ("wall_s", "cpu_s", "pages_per_s", "chunks_per_s")
-        } | {"runs": len(mine), "pages": mine[0]["pages"], "chunks": mine[0]["chunks"], "papers": mine[0]["papers"]}
-    out["speedup_wall"] = round(out["thread"]["wall_s"] / out["process"]["wall_s"], 3)
-    out["note"] = ("`ingest build FOLDER --json` in a fresh process into a fresh index, int8 model exported once beforehand, "
-                   "after one build not counted (warm-up); cpu_s = user + system seconds of the build and its children; "
-                   "thread: PARSE_PROCESS_MIN=10**9 (every paper read in the parse thread), process: PARSE_PROCESS_MIN=1; "
-                   "per mode the mean of its runs; same_index compares the first run of each (registry and chunks)")
     return out
 
 
@@ -644,23 +581,17 @@ def bench_questions(n: int) -> list[str]:
 
 def render(result: dict) -> str:
     """The benchmark as a readable table."""
-    lines = [f"Benchmarks ({result['machine']}), {result['finished']}", ""]
-    if i := result.get("ingest"):
-        lines += [
-            f"Ingest of {i['files']} PDFs ({i['pages']} pages, {i['chunks']} chunks):",
-            f"  parse alone       {i['parse_pages_per_s']:>8} pages/s  ({i['parse_s']} s)",
-            f"  embedding alone   {i['embed_chunks_per_s']:>8} chunks/s ({i['embed_s']} s)",
-            f"  whole ingest      {i['whole_ingest_s']:>8} s  = {i['ratio_whole_to_embedding']} x embedding alone",
-            f"  re-ingest         {i['reingest_s']:>8} s  = {i['reingest_fraction']:.1%} of the whole ingest ({i['reingest_skipped_unchanged']} skipped unchanged)",
-            "",
-        ]
-    if parse := result.get("parse"):
-        lines.append(f"Real papers ({parse['corpus']}), ingest build with papers parsed in a thread or a process (same index: {parse['same_index']}):")
-        for row in parse["runs"]:
-            lines.append(f"  round {row['round']} {row['mode']:<8} {row['pages_per_s']:>7} pages/s {row['chunks_per_s']:>7} chunks/s  ({row['wall_s']} s, {row.get('cpu_s', '?')} s CPU, load {row['load_before']} -> {row['load_after']})")
-        for mode in PARSE_MODES:
-            lines.append(f"  mean    {mode:<8} {parse[mode]['pages_per_s']:>7} pages/s {parse[mode]['chunks_per_s']:>7} chunks/s  ({parse[mode]['wall_s']} s, {parse[mode].get('cpu_s', '?')} s CPU)")
-        lines.append("")
+    i = result["ingest"]
+    lines = [
+        f"Benchmarks ({result['machine']}), {result['finished']}",
+        "",
+        f"Ingest of {i['files']} PDFs ({i['pages']} pages, {i['chunks']} chunks):",
+        f"  parse alone       {i['parse_pages_per_s']:>8} pages/s  ({i['parse_s']} s)",
+        f"  embedding alone   {i['embed_chunks_per_s']:>8} chunks/s ({i['embed_s']} s)",
+        f"  whole ingest      {i['whole_ingest_s']:>8} s  = {i['ratio_whole_to_embedding']} x embedding alone",
+        f"  re-ingest         {i['reingest_s']:>8} s  = {i['reingest_fraction']:.1%} of the whole ingest ({i['reingest_skipped_unchanged']} skipped unchanged)",
+        "",
+    ]
     if real := result.get("real"):
         lines.append(f"Real papers ({real['corpus']}), ingest build end to end:")
         for backend, row in real["ingest"].items():
@@ -699,7 +630,7 @@ def render(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-SECTIONS = ("ingest", "real", "startup", "app", "server", "concurrent")
+SECTIONS = ("real", "startup", "app", "server", "concurrent")
 
 
 def main(argv=None) -> int:
@@ -711,7 +642,6 @@ def main(argv=None) -> int:
     parser.add_argument("--real", type=Path, default=ROOT.parent / "shared" / "realcorpus", help="Real papers for the ingest and quality runs.")
     parser.add_argument("--backends", default="onnx-int8,torch", help="Embedding backends compared on the real papers.")
     parser.add_argument("--questions", type=int, default=30, help="Timed asks per size.")
-    parser.add_argument("--parse-rounds", type=int, default=0, help="Rounds of the real papers' build with the parse thread against the parser process (each round builds twice; 0: none).")
     parser.add_argument("--skip", default="", help=f"Sections to leave out, comma-separated: {', '.join(SECTIONS)}.")
     parser.add_argument("--no-server", action="store_true", help="Skip the Chroma server comparison (= --skip server).")
     parser.add_argument("--merge", action="store_true", help="Keep what --out holds and replace only what this run measured.")
@@ -732,22 +662,16 @@ def main(argv=None) -> int:
     result: dict = json.loads(args.out.read_text()) if args.merge and args.out.is_file() else {}
     runs = result.setdefault("runs", [])
     command = "python -m evals.bench" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
-    if "ingest" in skip and (sizes or "startup" not in skip):
-        parser.error("--skip ingest leaves the query sizes and start-up without their index: add --sizes '' --skip startup")
     try:
-        if "ingest" not in skip:
-            print("ingest ...", file=sys.stderr, flush=True)
-            ingest, index_dir = bench_ingest(args.corpus, work)
-            result["ingest"] = ingest
+        print("ingest ...", file=sys.stderr, flush=True)
+        ingest, index_dir = bench_ingest(args.corpus, work)
+        result["ingest"] = ingest
         questions = bench_questions(args.questions)
         questions_file = work / "questions.json"
         questions_file.write_text(json.dumps(questions))
         if "real" not in skip and args.real.is_dir():
             print("real papers ...", file=sys.stderr, flush=True)
             result["real"] = bench_real(args.real, work, [b for b in args.backends.split(",") if b])
-        if args.parse_rounds > 0 and args.real.is_dir():
-            print("real papers, parse thread against parser process ...", file=sys.stderr, flush=True)
-            result["parse"] = bench_parse(args.real, work, args.parse_rounds)
         query = result.setdefault("query", {})
         for size in sizes:
             print(f"query at {size} chunks ...", file=sys.stderr, flush=True)

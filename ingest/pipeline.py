@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import logging
-import pickle
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from .chunking import chunk_paper
@@ -29,13 +24,6 @@ EMBED_AT_ONCE = 512
 a call's texts by length before batching them, so one call over several papers pads far less than one
 per paper (the demo corpus: 1.37 padded tokens per real token paper by paper, 1.14 in calls of 512 or
 more); and each Chroma write costs about the same CPU whatever its size."""
-PARSE_PROCESS_MIN = 32
-"""Papers to parse from which a parser process is started (fewer are read in a thread): the process
-costs a start-up (0.2-0.25 s to its first draft, measured under load) and ~1 ms a paper of pickling,
-which a batch repays and an upload of a few papers does not."""
-PARSE_AHEAD = 24
-"""Papers the parser may have read, or be reading, ahead of the folder being embedded: enough that it
-never waits for a folder's embedding, few enough that the drafts waiting (their page texts) stay small."""
 Progress = Callable[[int, int, str], None]
 """progress(done, total, what) — called as each file is dealt with."""
 
@@ -201,10 +189,9 @@ def ingest_files(
             _record(report, source, exc)
 
     # Work: a paper's meeting comes from its folder's papers too (ingest/context.py), so a folder's papers
-    # are read together; the next folders' are read (by _Parser, in a process of its own for a batch) while
-    # this one's are embedded, so pypdf and the model overlap. Unchanged papers of a folder with work are
-    # read for their context only, and are re-indexed when what the folder now says of them differs from
-    # what the index holds.
+    # are read together; the next folder's are read in a thread while this one's are embedded (pypdf and
+    # torch overlap). Unchanged papers of a folder with work are read for their context only, and are
+    # re-indexed when what the folder now says of them differs from what the index holds.
     todo = {source: old for _, source, old in work}
     unchanged = {source for source in sources if source in by_source and source not in todo and by_source[source] in registry}
     folders: dict[str, list[tuple[Path, str]]] = {}
@@ -216,29 +203,30 @@ def ingest_files(
         (members for members in folders.values() if any(source in todo for _, source in members)),
         key=lambda members: (len(Path(members[0][0]).resolve().parts), str(members[0][0])),
     )
+    manifests: dict[Path, dict] = {}
     councils: dict[Path, str] = {}
+
+    def parse(path: Path, source: str) -> Draft:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IngestError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
+        return read_draft(data, path=path.resolve(), source=source, settings=settings, manifest=manifest_for(path.resolve(), manifests))
 
     done = report.skipped_unchanged + len(report.failed)
     group: list[tuple[Paper, list[Chunk], str | None]] = []
-    with _Parser(sum(len(members) for members in batches), settings) as parser:
-        pending: list[list[_Parse]] = []
-
-        def read_ahead(index: int) -> None:
-            # The next folders' papers, up to PARSE_AHEAD of them waiting: the parser never waits for a folder's embedding.
-            while len(pending) < len(batches) and (
-                len(pending) <= index + 1 or sum(len(p) for p in pending[index + 1 :]) < PARSE_AHEAD
-            ):
-                pending.append([parser.submit(path, source) for path, source in batches[len(pending)]])
-
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
+        pending = [[pool.submit(parse, path, source) for path, source in batches[0]]] if batches else []
         for index, members in enumerate(batches):
-            read_ahead(index)
+            if index + 1 < len(batches):
+                pending.append([pool.submit(parse, path, source) for path, source in batches[index + 1]])
             drafts: list[Draft] = []
-            for job in pending[index]:
+            for (path, source), future in zip(members, pending[index]):
                 try:
-                    drafts.append(parser.draft(job))
+                    drafts.append(future.result())
                 except IngestError as exc:
-                    if job.source in todo:
-                        _record(report, job.source, exc)
+                    if source in todo:
+                        _record(report, source, exc)
                         done += 1
             pending[index] = []  # let the drafts go once written
             folder = Path(meeting_folder(Path(members[0][0]).resolve()))
@@ -279,172 +267,6 @@ def ingest_files(
         progress(len(paths), len(paths), "")
     report.seconds = time.perf_counter() - started
     return report
-
-
-def parse_file(path: Path, source: str, settings: Settings, manifest: ManifestEntry | None) -> Draft:
-    """Read one PDF file into a Draft (raises IngestError); what the parser process runs."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
-    return read_draft(data, path=path.resolve(), source=source, settings=settings, manifest=manifest)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Parse:
-    """One paper given to the parser, and its draft to come."""
-
-    source: str
-    future: Future
-    """Its Draft, or the IngestError that says why there is none."""
-
-
-class _Parser:
-    """Reads papers, in order, ahead of the folder being indexed; a context manager.
-
-    One thread takes the papers in turn. For a batch of PARSE_PROCESS_MIN papers or more it hands
-    each to a parser process (_ParserProcess) and waits for the draft, so pypdf's pure-Python text
-    extraction runs outside this process: in a thread it held the GIL for 95 % of the parse thread's
-    samples (py-spy of `ingest build` on the real papers), against the embedding threads' tokenizing
-    and pooling and the main thread's chunking and writes. Fewer papers (an upload) are read in the
-    thread itself, as the process costs a start-up. A parser process that stops (killed, out of
-    memory) is reported once and the papers from then on are read in the thread, so the run goes on
-    and reports each paper as it would have.
-    """
-
-    def __init__(self, papers: int, settings: Settings) -> None:
-        self.settings = _parse_settings(settings)
-        self.manifests: dict[Path, dict] = {}
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse")
-        self.process = _ParserProcess() if papers >= PARSE_PROCESS_MIN else None
-        self.closing = False
-
-    def submit(self, path: Path, source: str) -> _Parse:
-        """Start reading one paper."""
-        return _Parse(source=source, future=self.thread.submit(self._read, path, source))
-
-    def draft(self, job: _Parse) -> Draft:
-        """The paper's Draft, once read (raises IngestError)."""
-        return job.future.result()
-
-    def _read(self, path: Path, source: str) -> Draft:
-        # In the parse thread, one paper at a time, in the order submitted.
-        manifest = manifest_for(path.resolve(), self.manifests)
-        if self.process is not None:
-            try:
-                return self.process.parse(path, source, self.settings, manifest)
-            except ParserStopped as exc:
-                if self.closing:
-                    raise
-                log.warning("%s; the remaining papers are read in this process", exc)
-                self.process.close()
-                self.process = None
-        return parse_file(path, source, self.settings, manifest)
-
-    def __enter__(self) -> "_Parser":
-        return self
-
-    def __exit__(self, exc_type, *_) -> None:
-        # Stopped early (an exception, Ctrl-C): queued papers are dropped and the parser process is ended
-        # at once rather than waited for (an OCR can take minutes). Nothing of the index is written here.
-        self.closing = True
-        if exc_type is not None and self.process is not None:
-            self.process.kill()
-        self.thread.shutdown(wait=True, cancel_futures=True)
-        if self.process is not None:
-            self.process.close()
-
-
-class ParserStopped(Exception):
-    """The parser process ended before it answered (killed, out of memory, or it could not start)."""
-
-
-PARSER_MAIN = "import json, sys; sys.path[:] = json.loads(sys.argv[1]); from ingest.pipeline import serve_parses; serve_parses()"
-"""What the parser process runs: the parent's import path, so it imports this same ingest package."""
-
-
-class _ParserProcess:
-    """A `python` process of its own that parses the papers sent to it, one at a time, over pipes.
-
-    Started with subprocess, not multiprocessing: multiprocessing's spawn runs the parent's main script
-    again in the child (`python app.py` would import gradio there; a script with no `if __name__ ==
-    "__main__"` guard that ingests was run from the top in the child and the pool broke, and one that
-    calls evals.run.build_index would start a second ingest there, whose repair step removes the pending
-    papers the parent is writing), and fork would copy the embedder's running onnxruntime threads. Its
-    stderr is this process's, so pypdf's warnings reach the user as before.
-    """
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", PARSER_MAIN, json.dumps(sys.path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
-
-    def parse(self, path: Path, source: str, settings: Settings, manifest: ManifestEntry | None) -> Draft:
-        """One paper's Draft, read by the process (raises IngestError, or ParserStopped)."""
-        try:
-            pickle.dump((path, source, settings, manifest), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self.process.stdin.flush()
-            ok, value = pickle.load(self.process.stdout)
-        except (OSError, EOFError, pickle.UnpicklingError) as exc:
-            try:
-                code = self.process.wait(timeout=5)  # its output ended: it is exiting, if not gone
-            except subprocess.TimeoutExpired:
-                code = None
-            raise ParserStopped(f"the parser process stopped while reading {source} (exit status {code}, {type(exc).__name__})") from exc
-        if ok:
-            return value
-        raise value
-
-    def kill(self) -> None:
-        """End the process at once: the paper it is reading fails with ParserStopped."""
-        self.process.kill()
-
-    def close(self) -> None:
-        """End the process when it has read what it was given (its input closed), and wait for it."""
-        with contextlib.suppress(OSError):  # a process that died leaves a broken pipe
-            self.process.stdin.close()
-        self.process.wait()
-        self.process.stdout.close()
-
-
-def serve_parses() -> None:
-    """The parser process: (path, source, settings, manifest) pickles in on stdin, (True, Draft) or
-    (False, the exception) out on stdout, until stdin ends. Ctrl-C is the parent's to act on."""
-    import os
-    import signal
-    import traceback
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    reader = sys.stdin.buffer
-    writer = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # whatever a library prints goes to stderr, never into the replies
-    while True:
-        try:
-            job = pickle.load(reader)
-        except EOFError:
-            return
-        try:
-            reply = pickle.dumps((True, parse_file(*job)), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # the parent raises it as the parse thread did: an IngestError is reported, a bug stops the run
-            if not isinstance(exc, IngestError):
-                traceback.print_exc()  # the bug's own traceback, which the parent's does not show
-            try:
-                reply = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # an exception that cannot be pickled goes back as its text
-                reply = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")), protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            writer.write(reply)
-            writer.flush()
-        except BrokenPipeError:  # the parent is gone
-            return
-
-
-def _parse_settings(settings: Settings) -> Settings:
-    """The settings a parse reads, as ingest's own class: the assistant's subclass, pickled, would import
-    the assistant package (numpy, the retrievers) into the parser process, and ingest never imports it."""
-    if type(settings) is Settings:
-        return settings
-    return Settings.model_construct(**{name: getattr(settings, name) for name in Settings.model_fields})
 
 
 def _embed_and_write(group: list[tuple[Paper, list[Chunk], str | None]], *, store, embeddings, report: IngestReport) -> None:

@@ -16,13 +16,6 @@ from paperfactory import make_minutes, make_report
 from conftest import REAL_PDFS
 
 
-@pytest.fixture(params=["thread", "process"])
-def parse_in(request, monkeypatch):
-    """Papers parsed in the parse thread, or handed to a parser process (however few there are)."""
-    monkeypatch.setattr("ingest.pipeline.PARSE_PROCESS_MIN", 10**9 if request.param == "thread" else 1)
-    return request.param
-
-
 @pytest.fixture
 def corpus(settings):
     folder = Path(settings.corpus_dir)
@@ -41,7 +34,7 @@ def _state(store: Store) -> tuple:
     )
 
 
-def test_build_is_an_idempotent_sync(settings, corpus, fake_embeddings, parse_in):
+def test_build_is_an_idempotent_sync(settings, corpus, fake_embeddings):
     store = Store.from_settings(settings)
     first = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
     assert (first.papers, first.failed) == (2, [])
@@ -101,7 +94,7 @@ def _bad_inputs(folder: Path, good: Path) -> dict[str, str]:
     }
 
 
-def test_bad_inputs_are_reported_and_the_rest_goes_in(settings, corpus, fake_embeddings, parse_in):
+def test_bad_inputs_are_reported_and_the_rest_goes_in(settings, corpus, fake_embeddings):
     store = Store.from_settings(settings)
     ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
     expected = _bad_inputs(corpus, corpus / "report.pdf")
@@ -117,23 +110,8 @@ def test_bad_inputs_are_reported_and_the_rest_goes_in(settings, corpus, fake_emb
     assert all(m["status"] == "done" for m in store.registry().values())
 
 
-def _watch_parser_processes(monkeypatch) -> list:
-    """The parser processes started from now on (a list that fills as they start)."""
-    import ingest.pipeline
-
-    started = []
-
-    class Watched(ingest.pipeline._ParserProcess):
-        def __init__(self) -> None:
-            super().__init__()
-            started.append(self)
-
-    monkeypatch.setattr(ingest.pipeline, "_ParserProcess", Watched)
-    return started
-
-
-def test_a_paper_that_cannot_be_read_is_reported(settings, corpus, fake_embeddings, parse_in, monkeypatch):
-    """A file that is gone by the time it is parsed fails with its reason, wherever it was parsed."""
+def test_a_paper_that_cannot_be_read_is_reported(settings, corpus, fake_embeddings, monkeypatch):
+    """A file that is gone by the time it is parsed fails with its reason; the rest goes in."""
     import ingest.pipeline
 
     hash_file = ingest.pipeline._sha256
@@ -153,7 +131,7 @@ def test_a_paper_that_cannot_be_read_is_reported(settings, corpus, fake_embeddin
     assert [Path(s.source).name for s in store.summaries()] == ["report.pdf"]
 
 
-def test_a_manifest_that_is_not_yaml_fails_its_folders_papers(settings, corpus, fake_embeddings, parse_in):
+def test_a_manifest_that_is_not_yaml_fails_its_folders_papers(settings, corpus, fake_embeddings):
     (corpus / "manifest.yaml").write_text("papers: [unclosed\n")
     report = ingest_corpus(corpus, settings=settings, store=Store.from_settings(settings), embeddings=fake_embeddings)
     assert report.papers == 0
@@ -161,57 +139,11 @@ def test_a_manifest_that_is_not_yaml_fails_its_folders_papers(settings, corpus, 
     assert all("manifest is not valid YAML" in f["error"] for f in report.failed)
 
 
-def test_a_parser_process_gives_the_index_and_progress_the_thread_gives(settings, fake_embeddings, monkeypatch, tmp_path):
-    """Folder context (a report takes its meeting from the minutes beside it), progress and the index are the same."""
-    folder = Path(settings.corpus_dir)
-    meeting = folder / "papers" / "2022-03-28"
-    make_minutes(meeting / "minutes.pdf", items=[("126", "SOCIAL VALUE ANNUAL REPORT", ["Resolved: That the report be received."])])
-    make_report(meeting / "social-value.pdf", committee="", meeting_date="2022-03-28", item="", title="Social Value Annual Report",
-                paragraphs=["1.1 The Council adopted the Social Value Policy in October 2019."])
-    make_report(folder / "other" / "report.pdf", meeting_date="2023-03-20", item="141", paragraphs=["1.1 A report of another meeting."])
-    (folder / "other" / "broken.pdf").write_bytes(b"%PDF-1.4\n" + b"garbage " * 50)
-    runs = {}
-    for mode, minimum in (("thread", 10**9), ("process", 1)):
-        monkeypatch.setattr("ingest.pipeline.PARSE_PROCESS_MIN", minimum)
-        run_settings = settings.model_copy(update={"index_dir": tmp_path / f"index-{mode}"})
-        store = Store.from_settings(run_settings)
-        calls = []
-        report = ingest_corpus(folder, settings=run_settings, store=store, embeddings=fake_embeddings, progress=lambda *a: calls.append(a))
-        papers = sorted(json.dumps(s.to_json(), sort_keys=True) for s in store.summaries())
-        runs[mode] = (_state(store), papers, calls, report.failed, report.papers)
-    assert runs["thread"] == runs["process"]
-    assert runs["process"][-1] == 3 and len(runs["process"][-2]) == 1
-    report = next(json.loads(p) for p in runs["process"][1] if "social-value" in p)
-    assert (report["committee"], report["provenance"]["committee"], report["provenance"].get("item")) == ("Cabinet", "sibling", "minutes")
-
-
-def test_a_parser_process_that_dies_leaves_the_rest_to_the_thread(settings, fake_embeddings, monkeypatch, caplog):
-    import ingest.pipeline
-
-    folder = Path(settings.corpus_dir)
-    for n, topic in enumerate(("local spend", "apprenticeships", "carbon", "volunteering")):
-        make_report(folder / f"report-{n}.pdf", item=str(120 + n), title=f"Social Value: {topic}", paragraphs=[f"1.1 What was done on {topic}."])
-
-    class Dying(ingest.pipeline._ParserProcess):
-        def parse(self, path, *args):
-            if path.name == "report-2.pdf":
-                self.process.kill()  # as the kernel's out-of-memory killer would
-            return super().parse(path, *args)
-
-    monkeypatch.setattr(ingest.pipeline, "PARSE_PROCESS_MIN", 1)
-    monkeypatch.setattr(ingest.pipeline, "_ParserProcess", Dying)
-    store = Store.from_settings(settings)
-    report = ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings)
-    assert (report.papers, report.failed) == (4, [])
-    assert len(store.summaries()) == 4
-    assert "the parser process stopped while reading corpus/report-2.pdf" in caplog.text
-
-
 class Killed(BaseException):
     """Stands in for SIGKILL: not an Exception, so nothing in ingest catches it."""
 
 
-def test_a_run_killed_mid_paper_is_repaired_by_the_next(settings, corpus, fake_embeddings, monkeypatch, tmp_path, parse_in):
+def test_a_run_killed_mid_paper_is_repaired_by_the_next(settings, corpus, fake_embeddings, monkeypatch, tmp_path):
     make_minutes(corpus / "big.pdf", items=[(str(n), f"ITEM NUMBER {n}", ["Words about procurement. " * 30]) for n in range(1, 40)])
     clean_settings = settings.model_copy(update={"index_dir": tmp_path / "clean-index"})
     clean = Store.from_settings(clean_settings)
@@ -231,10 +163,8 @@ def test_a_run_killed_mid_paper_is_repaired_by_the_next(settings, corpus, fake_e
 
     monkeypatch.setattr("ingest.store.WRITE_BATCH", 10)
     monkeypatch.setattr(store.chunks, "upsert", dying_upsert)
-    started = _watch_parser_processes(monkeypatch)
     with pytest.raises(Killed):
         ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
-    assert all(p.process.poll() is not None for p in started), "the parser process ends with the run"
     assert "pending" in {m["status"] for m in store.registry().values()}
     assert len(store.summaries()) < 3, "a half-written paper is not listed"
     monkeypatch.setattr(store.chunks, "upsert", real_upsert)
@@ -272,7 +202,7 @@ def test_real_committee_pdfs_ingest_without_a_crash(settings, fake_embeddings, c
     assert max(chunk_pages) == 9
 
 
-def test_manifest_overrides_metadata(settings, corpus, fake_embeddings, parse_in):
+def test_manifest_overrides_metadata(settings, corpus, fake_embeddings):
     (corpus / "manifest.yaml").write_text(
         "papers:\n  report.pdf:\n    committee: Cabinet (special meeting)\n    source_url: https://example.org/report.pdf\n"
     )
@@ -301,17 +231,9 @@ sys.path[:0] = [{tests!r}, {root!r}]
 from pathlib import Path
 from assistant.settings import Settings
 from fakes import BucketEmbeddings
-from ingest import pipeline, store as store_module
+from ingest import store as store_module
 from ingest.pipeline import ingest_corpus
 
-pipeline.PARSE_PROCESS_MIN = {process_min}
-
-class Noted(pipeline._ParserProcess):
-    def __init__(self):
-        super().__init__()
-        Path({pids!r}).write_text(str(self.process.pid))
-
-pipeline._ParserProcess = Noted
 settings = Settings(index_dir=Path({index!r}), root=Path({base!r}), corpus_dir={corpus!r})
 store = store_module.Store.from_settings(settings)
 store_module.WRITE_BATCH = 10
@@ -328,12 +250,10 @@ ingest_corpus(Path({corpus!r}), settings=settings, store=store, embeddings=Bucke
 """
 
 
-@pytest.mark.parametrize("parse_in", ["thread", "process"])
-def test_a_process_killed_with_sigkill_mid_ingest_is_repaired_by_the_next_run(settings, corpus, fake_embeddings, tmp_path, parse_in):
+def test_a_process_killed_with_sigkill_mid_ingest_is_repaired_by_the_next_run(settings, corpus, fake_embeddings, tmp_path):
     import signal
     import subprocess
     import sys
-    import time
 
     make_minutes(corpus / "big.pdf", items=[(str(n), f"ITEM NUMBER {n}", ["Words about procurement. " * 30]) for n in range(1, 40)])
     clean_settings = settings.model_copy(update={"index_dir": tmp_path / "clean-index"})
@@ -341,34 +261,15 @@ def test_a_process_killed_with_sigkill_mid_ingest_is_repaired_by_the_next_run(se
     ingest_corpus(corpus, settings=clean_settings, store=clean, embeddings=fake_embeddings)
 
     tests = Path(__file__).resolve().parent
-    pids = tmp_path / "parser.pid"
-    script = KILLED_RUN.format(
-        tests=str(tests), root=str(tests.parent), index=str(settings.index_dir), base=str(settings.root), corpus=str(corpus),
-        process_min=10**9 if parse_in == "thread" else 1, pids=str(pids),
-    )
+    script = KILLED_RUN.format(tests=str(tests), root=str(tests.parent), index=str(settings.index_dir), base=str(settings.root), corpus=str(corpus))
     killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    assert pids.exists() == (parse_in == "process")
-    if pids.exists():  # the parser process sees its input end and exits: nothing is left running
-        deadline = time.monotonic() + 30
-        while _running(int(pids.read_text())) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _running(int(pids.read_text()))
 
     store = Store.from_settings(settings)  # a new process's view: reopened from disk
     assert "pending" in {m["status"] for m in store.registry().values()}
     report = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
     assert not report.failed
     assert _state(store) == _state(clean)
-
-
-def _running(pid: int) -> bool:
-    """True while the process is alive (a zombie waiting for its parent to be reaped counts as ended)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
 
 
 def test_the_registry_is_read_in_pages(settings, monkeypatch):
