@@ -64,7 +64,8 @@ def build(folder: Path, as_json: bool, if_missing: bool) -> None:
             f"{len(report.failed)} failed; {report.no_meeting} with no known meeting."
         )
         for failure in report.failed:
-            click.echo(f"  FAILED {failure['error']}", err=True)
+            again = " (refused on an earlier run and unchanged since: not read again)" if failure.get("remembered") else ""
+            click.echo(f"  FAILED {failure['error']}{again}", err=True)
     if report.failed:
         sys.exit(1)
 

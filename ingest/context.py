@@ -426,9 +426,9 @@ def entry_from_overrides(values: dict) -> ManifestEntry:
 LISTED_ITEM = re.compile(r"^\s*(?:item\s+)?(?P<number>\d{1,3}[A-Za-z]?)(?:[.)]|\s)\s*(?P<title>[A-Z0-9£(“\"'].{2,})$")
 """An agenda's numbered line: "5. 24/00108 - Revenue and Capital Budget Monitoring Report", "1 Welcome"."""
 ITEM_PAGES = 4
+"""Pages of an agenda read for its list of items (the front sheet; a pack's reports follow it)."""
 ITEM_GAP = 5
 """An item number more than this above the last is a numbered line of another list (public forum statements)."""
-"""Pages of an agenda read for its list of items (the front sheet; a pack's reports follow it)."""
 
 
 def listed_items(pages: Sequence[Page], doc_type: str) -> tuple[tuple[str, str], ...]:

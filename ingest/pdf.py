@@ -86,6 +86,13 @@ def first_page_text(data: bytes) -> str:
         return ""
 
 
+def reader_version() -> str:
+    """The PDF reader and its version ("pypdf 6.1.3"): what a refusal of a file's bytes was judged with."""
+    from importlib.metadata import version
+
+    return f"pypdf {version('pypdf')}"
+
+
 def tesseract_available() -> bool:
     """Whether the tesseract command is on PATH."""
     return shutil.which("tesseract") is not None

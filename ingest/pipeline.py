@@ -16,6 +16,7 @@ from .errors import DuplicatePaper, IngestError
 from .context import Draft, ManifestEntry, entry_from_overrides, listed_items, manifest_entries, meeting_folder, read_file_name, resolve_folder
 from .metadata import parse_cover, split_items
 from .records import Chunk, IngestReport, Page, Paper
+from .refusals import UNREADABLE, Refusal, conditions, holds, load_refusals, refusal_of, save_refusals
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -166,12 +167,18 @@ def ingest_files(
                 del by_source[source]
                 report.removed += 1
 
-    # Plan: hash every file, skip the unchanged, refuse duplicates (cheap, in order).
+    # Plan: hash every file, skip the unchanged, refuse duplicates (cheap, in order), and set aside the files
+    # refused before with these same bytes (ingest/refusals.py).
+    remembered = load_refusals(settings.refusals_path)
+    now = conditions(settings)
     work: list[tuple[Path, str, str | None]] = []
     seen: dict[str, str] = {}
+    hashes: dict[str, str] = {}
+    refused_before: dict[str, tuple[Path, str | None]] = {}
     for path, source in zip(paths, sources):
         try:
             sha = _sha256(path, source)
+            hashes[source] = sha
             old = by_source.get(source)
             if old and registry[old].get("sha256") == sha:
                 report.skipped_unchanged += 1
@@ -184,25 +191,47 @@ def ingest_files(
             if twin:
                 raise DuplicatePaper(f"{source}: duplicate of {twin} (same content), skipped")
             seen[sha] = source
+            if source in remembered and remembered[source].sha256 == sha:
+                refused_before[source] = (path, old)
+                continue
             work.append((path, source, old))
         except IngestError as exc:
             _record(report, source, exc)
+    held = _held_refusals(
+        {source: remembered[source] for source in refused_before}, hashes=hashes, registry=registry, by_source=by_source, now=now, root=root
+    )
+    work += [(path, source, old) for source, (path, old) in refused_before.items() if source not in held]
 
     # Work: a paper's meeting comes from its folder's papers too (ingest/context.py), so a folder's papers
     # are read together; the next folder's are read in a thread while this one's are embedded (pypdf and
     # torch overlap). Unchanged papers of a folder with work are read for their context only, and are
-    # re-indexed when what the folder now says of them differs from what the index holds.
+    # re-indexed when what the folder now says of them differs from what the index holds. So is a refusal
+    # its folder made (a duplicate, a pack), whose text is part of what the folder says of the others: read
+    # with its folder, it is judged again.
     todo = {source: old for _, source, old in work}
-    unchanged = {source for source in sources if source in by_source and source not in todo and by_source[source] in registry}
+    unchanged = {
+        source for source in sources
+        if source in by_source and source not in todo and source not in held and by_source[source] in registry
+    }
+    with_folder = {source for source, refusal in held.items() if refusal.read_with_folder}
     folders: dict[str, list[tuple[Path, str]]] = {}
     for path, source in zip(paths, sources):
-        if source in todo or source in unchanged:
+        if source in todo or source in unchanged or source in with_folder:
             folders.setdefault(meeting_folder(path.resolve()), []).append((path, source))
     # Parents before their subfolders: a subfolder's papers take the council its parent's papers name.
     batches = sorted(
         (members for members in folders.values() if any(source in todo for _, source in members)),
         key=lambda members: (len(Path(members[0][0]).resolve().parts), str(members[0][0])),
     )
+    for members in batches:
+        for _, source in members:
+            if source in with_folder:
+                todo[source] = refused_before[source][1]
+                del held[source]
+    for source in sources:
+        if source in held:
+            _record(report, source, held[source].reason, remembered=True)
+    refused: dict[str, Refusal] = {}
     manifests: dict[Path, dict] = {}
     councils: dict[Path, str] = {}
 
@@ -228,6 +257,8 @@ def ingest_files(
                     if source in todo:
                         _record(report, source, exc)
                         done += 1
+                        if isinstance(exc, UNREADABLE) and source in hashes:
+                            refused[source] = refusal_of(exc, source=source, sha256=hashes[source], now=now)
             pending[index] = []  # let the drafts go once written
             folder = Path(meeting_folder(Path(members[0][0]).resolve()))
             inherited = ancestor_council(folder, stop=sync_folder, settings=settings, cache=councils)
@@ -255,6 +286,12 @@ def ingest_files(
                         raise IngestError(f"{source}: no text to index after cleaning")
                 except IngestError as exc:
                     _record(report, source, exc)
+                    if source in todo:  # an indexed paper its folder now refuses keeps its place, as before: nothing to remember
+                        refused[source] = refusal_of(
+                            exc, source=source, sha256=draft.sha256, now=now, duplicate_of=context.duplicate_of,
+                            duplicate_sha256=next((d.sha256 for d in drafts if d.source == context.duplicate_of), ""),
+                            siblings=tuple((d.source, d.sha256) for d in drafts if d is not draft) if context.pages_elsewhere else (),
+                        )
                     continue
                 report.no_meeting += not context.has_meeting
                 group.append((paper, chunks, old))
@@ -263,6 +300,15 @@ def ingest_files(
                     group = []
     if group:
         _embed_and_write(group, store=store, embeddings=embeddings, report=report)
+    # Every file of this run was judged again (held, refused afresh, or now indexed); a file gone from the
+    # synced folder is forgotten; refusals of files this run was not given are kept as they were.
+    keep = {
+        source: refusal for source, refusal in remembered.items()
+        if source not in hashes and not (sync_folder is not None and source.startswith(prefix))
+    }
+    keep |= held | refused
+    if keep != remembered:
+        save_refusals(settings.refusals_path, keep)
     if progress:
         progress(len(paths), len(paths), "")
     report.seconds = time.perf_counter() - started
@@ -347,9 +393,38 @@ def _sha256(path: Path, source: str) -> str:
     return digest.hexdigest()
 
 
-def _record(report: IngestReport, source: str, exc: IngestError) -> None:
-    log.warning("%s", exc)
-    report.failed.append({"path": source, "error": str(exc)})
+def _record(report: IngestReport, source: str, exc: IngestError | str, *, remembered: bool = False) -> None:
+    """A failure in the report; remembered: the refusal of an earlier run, the file not read again."""
+    log.warning("%s%s", exc, " (refused before and unchanged: not read again)" if remembered else "")
+    report.failed.append({"path": source, "error": str(exc), "remembered": remembered})
+
+
+def _held_refusals(
+    candidates: dict[str, Refusal], *, hashes: dict[str, str], registry: dict[str, dict], by_source: dict[str, str], now: dict[str, str], root: Path
+) -> dict[str, Refusal]:
+    """The refusals among candidates (files refused before with the bytes they have now) that still hold
+    (refusals.holds): a duplicate's judged after the others, as its twin may be one of them."""
+
+    def indexed(source: str) -> str | None:
+        pid = by_source.get(source)
+        return str(registry[pid].get("sha256")) if pid in registry else None
+
+    def current(source: str) -> str | None:
+        if source in hashes:
+            return hashes[source]
+        try:  # a paper of the folder this run was not given (an upload's neighbours)
+            return _sha256(Path(source) if Path(source).is_absolute() else root / source, source)
+        except IngestError:
+            return None
+
+    held: dict[str, Refusal] = {}
+    for duplicates in (False, True):
+        for source, refusal in candidates.items():
+            if bool(refusal.duplicate_of) == duplicates and holds(
+                refusal, sha256=hashes[source], now=now, indexed=indexed, current=current, refused=held.get
+            ):
+                held[source] = refusal
+    return held
 
 
 def ingest_corpus(folder: Path, *, settings: Settings, store=None, embeddings=None, progress: Progress | None = None) -> IngestReport:

@@ -216,7 +216,9 @@ class IngestReport:
     skipped_unchanged: int = 0
     replaced: int = 0
     removed: int = 0
-    failed: list[dict[str, str]] = field(default_factory=list)
+    failed: list[dict[str, str | bool]] = field(default_factory=list)
+    """{"path", "error", "remembered"} for each file refused; remembered: the refusal of an earlier run, for
+    the same bytes, which still holds (ingest/refusals.py), so the file was not read again."""
     seconds: float = 0.0
     no_meeting: int = 0
     """Papers (re)ingested in this run whose meeting (committee and date) is not known."""

@@ -69,3 +69,9 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         """Where the embedded Chroma client keeps its files."""
         return self.index_dir / "chroma"
+
+    @property
+    def refusals_path(self) -> Path:
+        """Where the files this index refused are remembered (ingest/refusals.py): one file per collection,
+        so an index of another version starts with none, as it starts with no papers."""
+        return self.index_dir / "refused" / f"{self.collection_name}.json"

@@ -110,6 +110,35 @@ def test_bad_inputs_are_reported_and_the_rest_goes_in(settings, corpus, fake_emb
     assert all(m["status"] == "done" for m in store.registry().values())
 
 
+def test_a_paper_that_cannot_be_read_is_reported(settings, corpus, fake_embeddings, monkeypatch):
+    """A file that is gone by the time it is parsed fails with its reason; the rest goes in."""
+    import ingest.pipeline
+
+    hash_file = ingest.pipeline._sha256
+
+    def hash_then_lose(path, source):
+        digest = hash_file(path, source)
+        if path.name == "minutes.pdf":
+            path.unlink()
+        return digest
+
+    monkeypatch.setattr(ingest.pipeline, "_sha256", hash_then_lose)
+    store = Store.from_settings(settings)
+    report = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert report.papers == 1
+    [failure] = report.failed
+    assert failure["path"] == "corpus/minutes.pdf" and "cannot be read" in failure["error"]
+    assert [Path(s.source).name for s in store.summaries()] == ["report.pdf"]
+
+
+def test_a_manifest_that_is_not_yaml_fails_its_folders_papers(settings, corpus, fake_embeddings):
+    (corpus / "manifest.yaml").write_text("papers: [unclosed\n")
+    report = ingest_corpus(corpus, settings=settings, store=Store.from_settings(settings), embeddings=fake_embeddings)
+    assert report.papers == 0
+    assert sorted(f["path"] for f in report.failed) == ["corpus/minutes.pdf", "corpus/report.pdf"]
+    assert all("manifest is not valid YAML" in f["error"] for f in report.failed)
+
+
 class Killed(BaseException):
     """Stands in for SIGKILL: not an Exception, so nothing in ingest catches it."""
 
@@ -253,3 +282,105 @@ def test_the_registry_is_read_in_pages(settings, monkeypatch):
     store.papers.upsert(ids=ids, embeddings=[[1.0]] * len(ids), metadatas=[{"status": "done", "chunks": i} for i in range(len(ids))])
     monkeypatch.setattr(store_module, "READ_BATCH", 5)
     assert store.done_papers() == {pid: i for i, pid in enumerate(ids)}
+
+
+# -- refusals remembered (ingest/refusals.py) ---------------------------------------------------------------
+
+
+def _count_reads(monkeypatch) -> list[str]:
+    """The sources whose PDFs are parsed from now on (a list that fills as they are)."""
+    import ingest.pipeline
+
+    read: list[str] = []
+    read_draft = ingest.pipeline.read_draft
+
+    def counted(data, *, source, **kwargs):
+        read.append(source)
+        return read_draft(data, source=source, **kwargs)
+
+    monkeypatch.setattr(ingest.pipeline, "read_draft", counted)
+    return read
+
+
+def _same_text_copy(pdf: Path, target: Path, tag: str) -> Path:
+    """Another file with the same text: other bytes (a title in its metadata), so not a byte-for-byte duplicate."""
+    writer = PdfWriter(clone_from=str(pdf))
+    writer.add_metadata({"/Title": tag})
+    with open(target, "wb") as handle:
+        writer.write(handle)
+    return target
+
+
+def test_a_refused_duplicate_is_not_read_again_until_it_or_its_twin_changes(settings, corpus, fake_embeddings, monkeypatch):
+    _same_text_copy(corpus / "report.pdf", corpus / "report_1.pdf", "a copy")
+    store = Store.from_settings(settings)
+    first = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    [refused] = first.failed
+    assert first.papers == 2 and refused["path"] == "corpus/report_1.pdf" and "(same text)" in refused["error"]
+
+    read = _count_reads(monkeypatch)
+    second = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert read == [], "nothing is parsed: not the copy, nor its folder for it"
+    assert (second.papers, second.skipped_unchanged) == (0, 2)
+    assert refused["remembered"] is False
+    assert second.failed == [refused | {"remembered": True}], "still reported, with its reason, as not read again"
+
+    _same_text_copy(corpus / "report.pdf", corpus / "report_1.pdf", "another copy")  # its bytes change (the text does not)
+    third = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert sorted(read) == ["corpus/minutes.pdf", "corpus/report.pdf", "corpus/report_1.pdf"]
+    assert [(f["path"], f["remembered"]) for f in third.failed] == [("corpus/report_1.pdf", False)] and third.papers == 0
+
+    read.clear()
+    (corpus / "report.pdf").unlink()  # its twin leaves the index
+    fourth = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert "corpus/report_1.pdf" in read
+    assert (fourth.removed, fourth.papers, fourth.failed) == (1, 1, [])
+    assert sorted(Path(s.source).name for s in store.summaries()) == ["minutes.pdf", "report_1.pdf"]
+    assert not settings.refusals_path.exists(), "nothing is refused: nothing is remembered"
+
+
+def test_a_remembered_duplicate_is_read_with_its_folder_when_the_folder_changes(settings, corpus, fake_embeddings, monkeypatch, tmp_path):
+    _same_text_copy(corpus / "report.pdf", corpus / "report_1.pdf", "a copy")
+    store = Store.from_settings(settings)
+    ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    make_report(corpus / "new.pdf", meeting_date="2023-03-20", item="141", paragraphs=["1.1 A new report arrives beside the copy."])
+    read = _count_reads(monkeypatch)
+    report = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert "corpus/report_1.pdf" in read, "its text is part of what the folder says of the others"
+    assert report.papers == 1 and [(f["path"], f["remembered"]) for f in report.failed] == [("corpus/report_1.pdf", False)]
+
+    clean_settings = settings.model_copy(update={"index_dir": tmp_path / "clean-index"})
+    clean = Store.from_settings(clean_settings)
+    ingest_corpus(corpus, settings=clean_settings, store=clean, embeddings=fake_embeddings)
+    assert _state(store) == _state(clean)
+
+
+def test_an_unreadable_file_is_read_again_when_what_judged_it_changes(settings, corpus, fake_embeddings, monkeypatch):
+    (corpus / "corrupt.pdf").write_bytes(b"%PDF-1.4\n" + b"garbage " * 50)
+    blank = PdfWriter()
+    blank.add_blank_page(width=200, height=200)
+    with open(corpus / "scan.pdf", "wb") as handle:
+        blank.write(handle)
+    monkeypatch.setattr("ingest.pdf.tesseract_available", lambda: False)
+    store = Store.from_settings(settings)
+    first = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert sorted(f["path"] for f in first.failed) == ["corpus/corrupt.pdf", "corpus/scan.pdf"]
+
+    read = _count_reads(monkeypatch)
+    second = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert read == [] and sorted((f["path"], f["remembered"]) for f in second.failed) == [("corpus/corrupt.pdf", True), ("corpus/scan.pdf", True)]
+
+    monkeypatch.setattr("ingest.pdf.tesseract_available", lambda: True)  # OCR can run now: the scan is read again
+    third = ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert "corpus/scan.pdf" in read and "corpus/corrupt.pdf" not in read
+    assert {f["path"]: f["remembered"] for f in third.failed} == {"corpus/corrupt.pdf": True, "corpus/scan.pdf": False}
+
+    read.clear()
+    monkeypatch.setattr("ingest.pdf.reader_version", lambda: "pypdf 99.0")  # another reader: every refusal is read again
+    ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert {"corpus/corrupt.pdf", "corpus/scan.pdf"} <= set(read)
+
+    (corpus / "corrupt.pdf").unlink()
+    (corpus / "scan.pdf").unlink()
+    ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
+    assert not settings.refusals_path.exists(), "a file gone from the folder is forgotten"
