@@ -58,9 +58,13 @@ def assistant(settings, fake_embeddings):
             "1.3 In 2018/19 the share of spend with Manchester-based organisations was 70 per cent.",
         ],
     )
+    return _assistant_over(folder, settings, fake_embeddings)
+
+
+def _assistant_over(folder: Path, settings, fake_embeddings) -> Assistant:
+    """An assistant over a folder of test papers, every one ingested."""
     store = Store.from_settings(settings)
-    report = ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings)
-    assert not report.failed
+    assert not ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings).failed
     return Assistant(settings.model_copy(update=FAKE_CALIBRATION), store=store, embeddings=fake_embeddings)
 
 
@@ -388,9 +392,7 @@ def test_a_council_no_paper_is_of_is_the_subject_of_the_papers_about_it(settings
         folder / "salford-benchmarking.pdf", meeting_date="2024-03-18", item="156", title="Appendix B Benchmarking",
         paragraphs=["1.1 Salford City Council applies a 20 per cent social value weighting to its own tenders."],
     )
-    store = Store.from_settings(settings)
-    assert not ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings).failed
-    assistant = Assistant(settings.model_copy(update=FAKE_CALIBRATION), store=store, embeddings=fake_embeddings)
+    assistant = _assistant_over(folder, settings, fake_embeddings)
     answer = assistant.ask("What social value weighting does Salford City Council apply to its tenders?")
     assert answer.answered and answer.answer.startswith("*No papers from council Salford are in the index")
     assert "20 per cent" in answer.answer and {Path(c.source).name for c in answer.citations} == {"salford-benchmarking.pdf"}
@@ -413,9 +415,7 @@ def test_a_date_filter_that_finds_nothing_reads_the_papers_whose_date_is_not_kno
     )
     # A review filed beside the agendas, with no meeting or date on it.
     _draw(folder / "living-wage-review.pdf", [["Living Wage Review", "", "The review found that 412 suppliers paid the real Living Wage to their staff in 2022."]], "Living Wage Review")
-    store = Store.from_settings(settings)
-    assert not ingest_corpus(folder, settings=settings, store=store, embeddings=fake_embeddings).failed
-    assistant = Assistant(settings.model_copy(update=FAKE_CALIBRATION), store=store, embeddings=fake_embeddings)
+    assistant = _assistant_over(folder, settings, fake_embeddings)
     answer = assistant.ask("How many suppliers paid the real Living Wage to their staff in 2022?")
     assert answer.answered and "412 suppliers" in answer.answer and UNDATED_NOTE in answer.answer
     assert answer.filters.undated and answer.filters.date_from == "2022-01-01"
