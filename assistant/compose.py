@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Container
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from ingest.chunking import sentence_spans
@@ -203,6 +203,8 @@ class Composer:
                         continue
                     if (words < 5 and not person) or len(text) > 600 or LISTING.search(text) or (HEADING.match(text) and not has_figure(text)):
                         continue
+                    if places and (elsewhere := set(PLACE.findall(text))) and not elsewhere & places:
+                        continue
                     sentence_terms = frozenset(tokens(text))
                     lexical = sum(w for t, w in weight.items() if t in sentence_terms) / total
                     context = sum(w for t, w in weight.items() if t in title_terms and t not in sentence_terms) / total
@@ -214,8 +216,6 @@ class Composer:
                     if kind is None:
                         continue
                     score += kind + _wanted(reading, text)
-                    if places and (elsewhere := set(PLACE.findall(text))) and not elsewhere & places:
-                        continue
                     mentioned = {int(y) for y in YEAR_MENTION.findall(text)}
                     if wanted and mentioned and not any(wanted[0] <= y <= wanted[1] for y in mentioned):
                         score -= 0.3

@@ -238,7 +238,6 @@ class Assistant:
         set_aside = " and ".join(said for facet, said in applied.labels if facet == SET_ASIDE)
         # The answer says how it read the question: a date set aside, a misspelt word (refused or not).
         spelling = SPELLING_NOTE.format(changes=", ".join(f"“{typed}” as “{meant}”" for typed, meant in corrected)) if corrected else ""
-        note = " ".join(filter(None, [CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else "", spelling, self.scope.unsearched(applied)]))
         if notice:
             return Answer(question=question, answered=False, answer=notice, mode=mode, filters=applied)
         # A timeline wants every meeting on the topic, so it draws on many more chunks.
@@ -256,14 +255,19 @@ class Assistant:
                 applied = narrowed
                 retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
         answer = self._compose(standalone, reading, retrieval, applied)
-        if answer is None and (applied.date_from or applied.date_to) and not applied.undated and (unjudged := self.scope.unsearched(applied)):
+        if answer is None and (applied.date_from or applied.date_to) and not applied.undated and self.scope.unsearched(applied):
             # Nothing in the papers of those dates; the papers whose meeting ingest could not tell may
             # hold it (a comparator's annual report, a consultation filed beside the agendas).
             wider = replace(applied, undated=True)
             retrieval = self._retrieve(query, wider, k, method or self.settings.retriever)
             if (answer := self._compose(standalone, reading, retrieval, wider)) is not None:
                 applied = wider
-                note = note.replace(unjudged, " ".join(filter(None, [UNDATED_NOTE, self.scope.unsearched(wider)])))
+        note = " ".join(
+            filter(None, [
+                CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else "", spelling,
+                UNDATED_NOTE if applied.undated else "", self.scope.unsearched(applied),
+            ])
+        )
         if answer is None:
             answer = Answer(question=question, answered=False, answer=REFUSAL, mode=mode, filters=applied)
         timings = dict(retrieval.timings_ms, total_ms=(time.perf_counter() - started) * 1000)
