@@ -27,7 +27,7 @@ FIGURE = re.compile(
 )
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 REFERENCE = re.compile(
-    rf"\b(?:item|minute|paragraph|para|page|section|appendix|option|priority|number)\s+\d[\d.]*|^\d{{1,2}}(?:\.\d{{1,2}})+\.?\s|"
+    rf"\b(?:item|minute|paragraph|para|page|section|appendix|option|priority|number)\s+\d[\d.]*|^\d{{1,2}}(?:\.\d{{1,2}})+\.?\s|^\d{{1,3}}\.\s+(?=[A-Z])|"
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}\b|\b{MONTH}\s+\d{{1,2}}\b",
     re.I,
 )
@@ -56,6 +56,8 @@ PERSON_LINE = re.compile(rf"{AUTHOR_LINE.pattern}|^(?:Cabinet (?:portfolio|membe
 # Lines of a cover block ("Meeting date: Monday 28 March 2022") are metadata, not evidence.
 COVER_LINE = re.compile(r"^[A-Z][A-Za-z ()/]{1,40}:\s")
 COVER_LABEL = re.compile(r"(?:^|\s)(?:Report (?:title|of|author)|Agenda item|Meeting date|Committee|Cabinet portfolio|Strategic directorate|Wards affected|Key decision):\s")
+# A form's fields in capitals ("KEY OR NON-KEY DECISION: Key decision ... COMMITTEE: Transport"): two make a form.
+FORM_LABEL = re.compile(r"(?:^|\s)[A-Z][A-Z &/()'’-]{2,40}:\s")
 # A heading ("2. Summary of the priorities for 2023") names a topic and says nothing about it; a
 # table row ("Commitments secured £27.8m") looks the same but holds a figure. A heading is numbered
 # or short: parish minutes often end their sentences without a full stop ("Councillor Richardson
@@ -199,9 +201,7 @@ class Composer:
                         continue
                     # Cover-block lines ("Meeting date: ...") are metadata; the one naming a person answers "who" and nothing else.
                     person = reading.who and bool(PERSON_LINE.match(text))
-                    if COVER_LINE.match(text) and (words < 12 or len(COVER_LABEL.findall(text)) > 1) and not person:
-                        continue
-                    if (words < 5 and not person) or len(text) > 600 or LISTING.search(text) or (HEADING.match(text) and not has_figure(text)):
+                    if (cover_line(text) or words < 5) and not person or len(text) > 600 or says_nothing(text):
                         continue
                     if places and (elsewhere := set(PLACE.findall(text))) and not elsewhere & places:
                         continue
@@ -491,6 +491,16 @@ class Composer:
 def _said(text: str) -> str:
     """What a sentence says, for telling the same words in two papers apart from different ones."""
     return " ".join(re.findall(r"[a-z0-9£%]+", text.lower()))
+
+
+def cover_line(text: str) -> bool:
+    """A cover block's or a form's fields ("Meeting date: 28 March 2022"), not a statement."""
+    return bool(COVER_LINE.match(text)) and (len(text.split()) < 12 or len(COVER_LABEL.findall(text)) > 1) or len(FORM_LABEL.findall(text)) > 1
+
+
+def says_nothing(text: str) -> bool:
+    """A heading that names a topic without a figure, or an entry of a list of documents."""
+    return bool(LISTING.search(text)) or (bool(HEADING.match(text)) and not has_figure(text))
 
 
 def has_figure(text: str) -> bool:

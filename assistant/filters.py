@@ -87,6 +87,8 @@ APPROVAL = re.compile(r"\b(?:approved?|signed|confirmed|agreed)\b", re.I)
 SINCE_YEAR = re.compile(r"\b(?:(?:since|after)\s+(?:the\s+)?|from\s+)((?:19|20)\d\d)\b", re.I)
 BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
+# "The 2026 surveys", "the 2019 application": a year naming a thing, not a period the question asks about.
+ATTRIBUTIVE_YEAR = re.compile(r"\b(?:the|a|an|its|their|our|this|that)\s+((?:19|20)\d\d)\s+(?!(?:and|or|to|until)\b)[a-z]", re.I)
 # "The 2024-2027 policy": a period of several years, named by its first.
 PERIOD = re.compile(r"(?<![\d/-])((?:19|20)\d\d)\s*[-–]\s*(?:19|20)?\d\d\b(?![/-])")
 # "The council tax increase recommended for 2024/25", "the fee rates for 2025/26": a year's budget, fees

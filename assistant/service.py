@@ -20,11 +20,11 @@ from .confidence import Confidence
 from .facets import PaperTable
 from .figures import FigurePoint, figure_points
 from .filters import Catalogue, council_word, parse_filters
-from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, REFUSAL, SPELLING_NOTE, UNDATED_NOTE
+from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, REFUSAL, SPELLING_NOTE, TRACE_YEAR_NOTE, UNDATED_NOTE
 from .question import LATEST, ORIGINAL, OWN_QUESTION, detect_mode, read
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever, keyword_folder
-from .scope import SET_ASIDE, SUBJECT, Scope
+from .scope import NAMING, SET_ASIDE, SUBJECT, Scope
 from .settings import Settings
 from .spelling import Speller, is_english
 from .text import long_date, tokens
@@ -234,6 +234,8 @@ class Assistant:
         # What kind of answer is wanted is read from the words typed when a follow-up asks its own question ("and who wrote it?").
         reading = read(standalone, spelt if history and OWN_QUESTION.match(spelt) else "", mode if mode in MODES else detect_mode(standalone, question))
         mode = reading.mode
+        if mode == "timeline":
+            applied = self.scope.for_trace(standalone, applied)
         notice = self.scope.unmatched(applied)
         set_aside = " and ".join(said for facet, said in applied.labels if facet == SET_ASIDE)
         # The answer says how it read the question: a date set aside, a misspelt word (refused or not).
@@ -265,6 +267,7 @@ class Assistant:
         note = " ".join(
             filter(None, [
                 CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else "", spelling,
+                *(TRACE_YEAR_NOTE.format(year=said) for facet, said in applied.labels if facet == NAMING),
                 UNDATED_NOTE if applied.undated else "", self.scope.unsearched(applied),
             ])
         )

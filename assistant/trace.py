@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
 from .amounts import format_pounds, read_amounts
 from .answers import compose
-from .compose import DATE_WORDS, DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _looks_back, _similar, _wanted, has_figure, meeting_key
+from .compose import (
+    DATE_WORDS, DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _figures, _looks_back, _similar, _wanted, cover_line, has_figure,
+    meeting_key, says_nothing,
+)
 from .figures import NEGATED, FigurePoint
 from .records import Answer, Event, Filters, Hit
 from .question import ASKS_WHEN, TRACE_WORDS, Reading, read
@@ -37,6 +40,8 @@ IDENTIFIERS = (
     # Rights of way and routes: "footpath 123", "FP 12", "Bridleway No. 5", "route 7".
     re.compile(r"\b(?:footpaths?|bridleways?|byways?|FP|BW|BOAT|route|path)\s+(?:no\.?\s*|number\s+)?\d{1,4}[A-Z]?\b", re.I),
 )
+# "Workplace Parking Levy (WPL)": the initials a paper defines for a name, used for it from then on.
+DEFINED = re.compile(r"((?:[A-Z][a-z'’]+\s+(?:(?:of|and|for|the|&)\s+)?){1,5}[A-Z][a-z'’]+)\s+\(([A-Z]{3,6})s?\)")
 # A name the papers give the matter: two to four capitalised words ("Low Farm", "Milburn Village Green").
 NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:of|on|the|and|upon|&)?\s*(?:[A-Z][a-z'’]+|[A-Z]{2,})){1,3}\b")
 # "raised by £800 to £7,400", "cut by 5% to £2.1m": the amount after "by" is a change, the one after "to" the level.
@@ -64,12 +69,23 @@ SPECIFIC_SHARE = 0.5
 """Share of those that must be about the matter."""
 STANDING = 3
 """Sittings that say a sentence word for word for it to be standing text rather than what a meeting did."""
+DEFINITION_REACH = 30
+"""Chunks of a paper, from its start, read for the initials it defines."""
 SEED_HITS = 5
 """Best hits whose identifiers and names are carried to later meetings."""
 MAX_MEETINGS = 40
 MAX_DECISIONS = 4
 """Decisions named in the summary at the top (every meeting's line follows below it)."""
-PER_MEETING = 2
+BUDGET = 16
+"""Sentences a trace has room for: a story of a few meetings tells more of each, one of many a line or two each."""
+PER_MEETING = (2, 5)
+"""Fewest and most sentences for one meeting."""
+ASKED = 0.4
+"""Weight in a sentence's score of the question's own words in it: of the matter ("survey") or of what is asked of it ("cost")."""
+NAMED = 0.7
+"""What naming the matter's identifier is worth in a sentence's score, when its words alone may be worth up to 1."""
+FILLER = 0.5
+"""A further sentence of a meeting must score at least this share of its best one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +101,13 @@ class Matter:
     """Verbatim strings ("3/24/0123/FUL", "Footpath 12", "Low Farm")."""
     label: str = "figure"
     """The matter's two weightiest words as the question spells them ("WPL budget"): a figure table's heading."""
+    asked: dict[str, float] = field(default_factory=dict)
+    """The question's topic terms, idf-weighted: the matter's and what it asks of the matter ("budgeted", "cost")."""
+
+    def asks(self, text_terms: frozenset[str]) -> float:
+        """Share of the question's words that a sentence holds (an identifier marks the matter, not what is asked of it)."""
+        total = sum(self.asked.values())
+        return sum(w for t, w in self.asked.items() if t in text_terms) / total if total else 0.0
 
     def mentions(self, text: str, text_terms: set[str] | frozenset[str]) -> float:
         """How well a text is about the matter: 1.0 when it names an identifier, else its share of the terms' weight.
@@ -131,11 +154,27 @@ class Tracer:
                 for pattern in IDENTIFIERS:
                     found |= {m.group(0) for m in pattern.finditer(sentence)}
                 names |= {m.group(0) for m in NAME.finditer(sentence) if self._rare_name(m.group(0), terms)}
+            found |= self._initials(hit.chunk, terms)
         # A reference (a planning number, a contract code) names one matter by construction; a name may not.
         found |= {name for name in names - found if self._specific(name, weights)}
         top = set(sorted(terms, key=lambda t: -weights[t])[:2])
         spelt = dict.fromkeys(w for w in re.findall(r"[A-Za-z][\w'’-]*", question) if set(tokens(w)) & top)
-        return Matter(terms=terms, weights=weights, anchors=anchors, identifiers=frozenset(found), label=" ".join(spelt) or "figure")
+        asked = {t: self.composer.idf(t) for t in asked}
+        return Matter(terms=terms, weights=weights, anchors=anchors, identifiers=frozenset(found), label=" ".join(spelt) or "figure", asked=asked)
+
+    def _initials(self, chunk: Chunk, terms: frozenset[str]) -> set[str]:
+        """The initials its paper defines, up to this chunk, for a name holding the matter's words: "Workplace
+        Parking Levy (WPL)" on page 1, and "WPL" on every later page and in every later paper."""
+        found = set()
+        for ordinal in range(min(chunk.ordinal, DEFINITION_REACH) + 1):
+            position = self.keyword.position.get(f"{chunk.paper_id}:{ordinal:05d}")
+            if position is None:
+                continue
+            for m in DEFINED.finditer(self.keyword.chunks[position].text):
+                name = _initialled(m.group(1), m.group(2))
+                if name and terms & set(tokens(name)):
+                    found.add(m.group(2))
+        return found
 
     def _rare_name(self, name: str, terms: frozenset[str]) -> bool:
         """A name few chunks use that is not just the question's words again."""
@@ -222,9 +261,11 @@ class Tracer:
                 said.setdefault(_wording(evidence.text), set()).add(key)
         for key, candidates in by_meeting.items():
             by_meeting[key] = [e for e in candidates if len(said[_wording(e.text)]) < STANDING]
+        meetings = [key for key in sorted(by_meeting)[-MAX_MEETINGS:] if by_meeting[key]]
+        room = max(PER_MEETING[0], min(PER_MEETING[1], BUDGET // max(1, len(meetings))))
         lines: dict[tuple, list[Evidence]] = {}
-        for key in sorted(by_meeting)[-MAX_MEETINGS:]:
-            if chosen := self._pick(by_meeting[key], reading):
+        for key in meetings:
+            if chosen := self._pick(by_meeting[key], reading, matter, room):
                 lines[key] = chosen
         return matter, lines
 
@@ -258,7 +299,7 @@ class Tracer:
             text = squash(chunk.text[start:end])
             if MINUTE_HEADING.match(text):
                 previous = 0.0  # a new minute: what follows is about its own matter
-            if len(text.split()) < 3 or len(text) > 600:
+            if len(text.split()) < 3 or len(text) > 600 or cover_line(text):
                 continue
             terms = frozenset(tokens(text))
             # The item's title says what its sentences are about ("Precept 2017/18"); a matter with no words of
@@ -271,24 +312,26 @@ class Tracer:
                     previous = 0.0
                     continue
                 about = 0.9 * previous
-            score = about + (0.4 if RESOLUTION.search(text) else 0.2 if decides else 0.0) + (0.2 if has_figure(text) else 0.0) + _wanted(reading, text)
-            # A line has room for what the meeting did: not a recap of earlier years, nor a list's opening words.
-            score -= (0.35 if _looks_back(text, chunk.meeting_date) else 0.0) + (0.3 if text.endswith(":") or LIST_ENTRY.match(text) else 0.0)
+            # Naming the matter ("WPL") puts a sentence in its story; what it says of what was asked ranks it there.
+            score = min(about, NAMED) + (0.4 if RESOLUTION.search(text) else 0.2 if decides else 0.0) + (0.2 if has_figure(text) else 0.0)
+            score += _wanted(reading, text) + ASKED * matter.asks(terms)
+            # A line has room for what the meeting did: not a recap of earlier years, a list's opening words or
+            # a heading (which still marks a meeting that took the matter, when it is all the meeting's papers say).
+            score -= 0.35 if _looks_back(text, chunk.meeting_date) else 0.0
+            score -= 0.3 if text.endswith(":") or LIST_ENTRY.match(text) or says_nothing(text) else 0.0
             out.append(Evidence(text, chunk, chunk.page_at(start), score, 0, terms, start))
             previous = about
         return out
 
-    def _pick(self, candidates: list[Evidence], reading: Reading) -> list[Evidence]:
+    def _pick(self, candidates: list[Evidence], reading: Reading, matter: Matter, room: int) -> list[Evidence]:
         """The meeting's most telling verified sentences, different from each other, from its minutes before its reports."""
         chosen: list[Evidence] = []
         for evidence in sorted(candidates, key=lambda e: (-e.score, e.chunk.doc_type != "minutes", e.chunk.ordinal, e.start)):
-            if len(chosen) >= PER_MEETING:
+            if len(chosen) >= room or (chosen and evidence.score < FILLER * chosen[0].score):
                 break
-            # A second sentence earns its place by what the first lacks: the decision, the figures, or
-            # the dates a question about a timetable asks for.
-            gives = (RESOLUTION.search, has_figure, *((DATE_WORDS.search,) if reading.when else ()))
-            adds = not chosen or any(bool(test(evidence.text)) and not test(chosen[0].text) for test in gives)
-            if not adds or any(_similar(evidence.terms, other.terms) for other in chosen) or not self.composer.verified(evidence):
+            if chosen and not _adds(evidence, chosen, reading, matter):
+                continue
+            if any(_similar(evidence.terms, other.terms) for other in chosen) or not self.composer.verified(evidence):
                 continue
             chosen.append(evidence)
         return sorted(chosen, key=lambda e: (e.chunk.source, e.chunk.ordinal, e.start))
@@ -340,7 +383,8 @@ class Tracer:
                         )
                     )
                     break
-        return points if len({p.meeting_date[:4] for p in points}) >= 2 else []
+        # A series moves: the same sum restated at every meeting ("approved up to £1m in 2024") is no series.
+        return points if len({p.meeting_date[:4] for p in points}) >= 2 and len({p.value_m for p in points}) >= 2 else []
 
 
 def _figure_of(sentence: str, matter: Matter) -> float | None:
@@ -363,10 +407,37 @@ def figure_table(points: list[FigurePoint], keys: dict[tuple, list[str]], lines:
     if not points:
         return ""
     key_of = {e.text: k for key, chosen in lines.items() for e, k in zip(chosen, keys[key])}
-    rows = [f"| Meeting | {points[0].series.capitalize()} | Source |", "| --- | ---: | --- |"]
+    series = points[0].series
+    rows = [f"| Meeting | {series[:1].upper() + series[1:]} | Source |", "| --- | ---: | --- |"]
     for point in points:
         rows.append(f"| {long_date(point.meeting_date)}, {point.committee} | {format_pounds(point.value_m * 1e6)} | [{key_of.get(point.quote, '')}] |")
     return "\n".join(rows)
+
+
+def _adds(evidence: Evidence, chosen: list[Evidence], reading: Reading, matter: Matter) -> bool:
+    """Whether a further sentence tells what the meeting's chosen ones do not (the decision, other figures, the
+    dates a question about timing asks for, more of the question's words) and of this meeting, not earlier years."""
+    if _looks_back(evidence.text, evidence.chunk.meeting_date):
+        return False  # a recap of earlier years is the earlier meetings' story
+    said = frozenset().union(*(e.terms for e in chosen))
+    if RESOLUTION.search(evidence.text) and not any(RESOLUTION.search(e.text) for e in chosen):
+        return True
+    if _figures(evidence.terms) - said:
+        return True
+    if reading.when and set(DATE_WORDS.findall(evidence.text)) - {d for e in chosen for d in DATE_WORDS.findall(e.text)}:
+        return True
+    return bool(set(matter.asked) & evidence.terms - said)
+
+
+def _initialled(name: str, letters: str) -> str:
+    """The words of a name the letters are the initials of ("Workplace Parking Levy" of "Bristol Workplace Parking
+    Levy", for "WPL"), its small words skipped or not; "" when they are not its initials."""
+    words = name.split()
+    for start in range(len(words)):
+        tail = words[start:]
+        if tail[0][0].isupper() and letters in ("".join(w[0] for w in tail if w[0].isupper()), "".join(w[0].upper() for w in tail)):
+            return " ".join(tail)
+    return ""
 
 
 def _wording(text: str) -> str:

@@ -515,3 +515,12 @@ def test_a_sentence_about_another_place_only_does_not_answer_for_the_place_asked
     said = [e.text for e in evidence(Composer(lambda pid: [chunk.text], lambda term: 1.0), "How much would Bristol's levy raise?", [Hit(chunk=chunk, score=1.0)], "answer")]
     assert "Nottingham's annual levy charge is currently £550." not in said
     assert any(text.startswith("Bristol's levy") for text in said) and any("both Bristol and Nottingham" in text for text in said)
+
+
+def test_a_forms_capitalised_fields_are_a_cover_line_and_a_paragraph_number_is_no_figure():
+    from assistant.compose import cover_line, has_figure
+
+    assert cover_line("KEY OR NON-KEY DECISION: Key decision over £500k spend/save & impacts more than 2 wards COMMITTEE: Transport")
+    assert not cover_line("RESOLVED: That the council objects to the application for the reasons given by the planning officer.")
+    assert not has_figure("16. WPL revenue can also be directed towards transport programmes.")
+    assert has_figure("5. The whole scheme would cost around £2million.")

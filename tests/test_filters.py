@@ -231,3 +231,12 @@ def test_papers_with_no_known_date_pass_a_date_filter_only_when_asked_to():
     assert wider.accepts("R", OSMB, "", "minutes") and wider.accepts("R", OSMB, "2022-03-23", "minutes")
     assert not wider.accepts("R", OSMB, "2021-03-23", "minutes")
     assert wider.where() == {"$or": [{"$and": [{"date_int": {"$gte": 20220101}}, {"date_int": {"$lte": 20221231}}]}, {"date_int": {"$eq": 0}}]}
+
+
+def test_a_trace_is_not_bounded_by_a_year_that_names_a_thing():
+    from assistant.filters import ATTRIBUTIVE_YEAR
+
+    named = {m.group(1) for m in ATTRIBUTIVE_YEAR.finditer("How has the evidence built up, from the Atkins study to the 2026 surveys?")}
+    assert named == {"2026"}
+    assert not ATTRIBUTIVE_YEAR.search("What happened to the footpath in 2019?")
+    assert not ATTRIBUTIVE_YEAR.search("How did the precept change between the 2016 and 2019 budgets?")

@@ -176,3 +176,43 @@ def test_a_figure_raised_by_an_amount_to_another_is_the_level_it_reaches():
     assert _figure_of("RESOLVED: That the Precept should be raised by £800.00 to £7,400.00", matter) == 7400.0
     assert _figure_of("A proposal to raise the Precept by £300.00, to a total of £7,700.00.", matter) == 7700.0
     assert _figure_of("The precept was set at £2,700.", matter) == 2700.0
+
+
+def test_initials_a_paper_defines_for_the_matter_carry_it_to_papers_that_use_only_them():
+    said = {
+        "2024-09-12": "The committee considered a Workplace Parking Levy (WPL) for the city. Officers described the levy.",
+        "2025-05-15": "Stage One of the WPL will take a year to complete.",
+        "2025-10-23": "About £26,000 has been spent developing the WPL so far.",
+        "2025-11-20": "The bus shelter on the high street was repaired.",
+    }
+    chunks = _chunks(said, "w")
+    tracer, _ = _tracer(chunks)
+    question = "Trace the workplace parking levy across the meetings."
+    matter = tracer.matter(question, [Hit(chunk=chunks[0], score=1.0, dense=0.8)], Filters())
+    assert "WPL" in matter.identifiers
+    answer = tracer.trace(question, [Hit(chunk=chunks[0], score=1.0, dense=0.8)], Filters())
+    assert [e.meeting_date for e in answer.events] == ["2024-09-12", "2025-05-15", "2025-10-23"]
+
+
+def test_initials_of_another_name_in_the_same_breath_are_not_the_matters():
+    said = {"2024-09-12": "The Workplace Parking Levy Outline Business Case (OBC) will come to committee next year."}
+    chunks = _chunks(said, "o")
+    tracer, _ = _tracer(chunks)
+    matter = tracer.matter("Trace the workplace parking levy.", [Hit(chunk=chunks[0], score=1.0, dense=0.8)], Filters())
+    assert "OBC" not in matter.identifiers  # "Outline Business Case" holds none of the matter's words
+
+
+def test_a_story_of_few_meetings_tells_more_of_each_and_no_table_for_a_sum_restated():
+    said = {
+        "2024-09-12": "The levy's development was approved with a budget of £1m. Stage one would cost about £250,000. "
+        "The whole scheme would cost around £2 million over three years. The bus shelter on the green was painted.",
+        "2025-10-23": "The levy's development was approved with a budget of £1m. So far the levy has cost £26,000. "
+        "About £100,000 of the levy budget is to be spent in 2025/26.",
+    }
+    chunks = _chunks(said, "l")
+    tracer, _ = _tracer(chunks)
+    answer = tracer.trace("What has the levy cost, report by report?", [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks], Filters())
+    for figure in ("£250,000", "£2 million", "£26,000", "£100,000"):
+        assert figure in answer.answer
+    assert "bus shelter" not in answer.answer
+    assert "| Meeting |" not in answer.answer or "£26,000 |" in answer.answer  # a table only where the figure moves
