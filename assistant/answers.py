@@ -22,7 +22,7 @@ import re
 from ingest.records import Chunk
 
 from .compose import (
-    AUTHOR_LINE, DECISION, FLOOR, HEADING, LIST_ENTRY, PARAGRAPH_NUMBER, REFERENCE, RESOLUTION, Citations, Composer, Evidence, _looks_back,
+    AUTHOR_LINE, DECISION, FLOOR, LIST_ENTRY, PARAGRAPH_NUMBER, REFERENCE, RESOLUTION, Citations, Composer, Evidence, _looks_back,
     has_figure, meeting_key,
 )
 from .question import ASKS_MONEY, Reading, read

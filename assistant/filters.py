@@ -88,7 +88,11 @@ SINCE_YEAR = re.compile(r"\b(?:(?:since|after)\s+(?:the\s+)?|from\s+)((?:19|20)\
 BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
 # "The 2026 surveys", "the 2019 application": a year naming a thing, not a period the question asks about.
-ATTRIBUTIVE_YEAR = re.compile(r"\b(?:the|a|an|its|their|our|this|that)\s+((?:19|20)\d\d)\s+(?!(?:and|or|to|until)\b)[a-z]", re.I)
+# "To the 2026 surveys" ends a span there, "since the 2019 application" starts one.
+ATTRIBUTIVE_YEAR = re.compile(
+    r"\b(?:(to|until|till|before)\s+|(from|since|after)\s+)?(?:the|a|an|its|their|our|this|that)\s+((?:19|20)\d\d)\s+(?!(?:and|or|to|until)\b)[a-z]",
+    re.I,
+)
 # "The 2024-2027 policy": a period of several years, named by its first.
 PERIOD = re.compile(r"(?<![\d/-])((?:19|20)\d\d)\s*[-–]\s*(?:19|20)?\d\d\b(?![/-])")
 # "The council tax increase recommended for 2024/25", "the fee rates for 2025/26": a year's budget, fees
@@ -97,6 +101,8 @@ SET_FOR_YEAR = re.compile(r"\b(?:budget|council tax|precept|fees?|charges?|rates
 SETTING_MONTHS = 6
 # "by the end of 2024/25", "the outturn for 2024/25": what the year came to is reported after it.
 YEAR_END = re.compile(r"\b(?:(?:the\s+)?end|close|outturn)\s+(?:of|for)\s+(?:the\s+)?(?:financial\s+year\s+)?$", re.I)
+NAMING = "naming"
+"""Filter label of a year that names a thing ("the 2026 surveys"), set aside from a trace's years."""
 DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before", "after", "recent")
 """Labels of the date filters (one question sets at most one)."""
 DOC_TYPE_WORDS = (
@@ -488,6 +494,21 @@ def recent(question: str, filters: Filters, latest: str) -> Filters | None:
     end = date.fromisoformat(latest)
     start = end.replace(year=end.year - years, day=min(end.day, 28) if (end.month, end.day) == (2, 29) else end.day)
     return replace(filters, date_from=_day_after(start.isoformat()), labels=filters.labels + (("recent", match.group(0).strip()),))
+
+
+def trace_span(question: str, filters: Filters) -> Filters:
+    """A trace's filters: a year that only names a thing ("the 2019 application") does not bound the years a
+    matter is followed over, and one that ends or starts a span ("to the 2026 surveys") bounds one side; a
+    period ("in 2019", "since 2024", "between 2016 and 2019") stands."""
+    said = next((s for f, s in filters.labels if f == "year"), "")
+    named = next((m for m in ATTRIBUTIVE_YEAR.finditer(question) if m.group(3) == said), None)
+    if not said or named is None:
+        return filters
+    kept = tuple(label for label in filters.labels if label[0] != "year")
+    return replace(
+        filters, date_from=filters.date_from if named.group(2) else "", date_to=filters.date_to if named.group(1) else "",
+        labels=kept + ((NAMING, said),),
+    )
 
 
 def describe(filters: Filters) -> str:

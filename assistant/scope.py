@@ -17,7 +17,7 @@ from functools import partial
 
 from .facets import PaperTable
 from .filters import (
-    AFTERWARDS, ATTRIBUTIVE_YEAR, DATE_FACETS, LAST_N, NOT_INDEXED, Catalogue, after_dates, content_dates, describe, event_dates, financial_year,
+    AFTERWARDS, DATE_FACETS, LAST_N, NOT_INDEXED, Catalogue, after_dates, content_dates, describe, event_dates, financial_year,
     mentions_financial_year, merge, parse_filters, recent, relative_shift, report_window, shift_years, span, strip_dates, subject_date,
 )
 from .prompts import NO_MATCH, UNSEARCHED_NOTE
@@ -26,8 +26,6 @@ from .records import Filters
 
 SET_ASIDE = "set_aside"
 """Filter label of a date or name the question describes its subject with, set aside because no paper is of it."""
-NAMING = "naming"
-"""Filter label of a year that names a thing ("the 2026 surveys"), set aside from a trace's years."""
 SUBJECT = "subject"
 """A council or committee set aside as a filter: only papers about it can say anything of it."""
 COUNCIL_SUFFIX = r"(?:\s+(?:City|County|Borough|Metropolitan|District|Town|Parish|Combined))*\s+(?:Council|Authority)\b"
@@ -168,16 +166,6 @@ class Scope:
             return None
         words = re.compile(r"\b" + r"\s+".join(map(re.escape, said.split())) + r"\b", re.I)
         return undated if self.keyword().any_text(undated, lambda text: bool(words.search(text)), hint=year.group(0)) else None
-
-    def for_trace(self, question: str, filters: Filters) -> Filters:
-        """A trace's filters: a year that only names a thing ("from the Atkins study to the 2026 surveys", "the
-        2019 application") does not bound the years a matter is followed over; a period ("in 2019", "since
-        2024", "between 2016 and 2019") does."""
-        said = next((s for f, s in filters.labels if f == "year"), "")
-        if not said or said not in {m.group(1) for m in ATTRIBUTIVE_YEAR.finditer(question)}:
-            return filters
-        kept = tuple(label for label in filters.labels if label[0] != "year")
-        return replace(filters, date_from="", date_to="", labels=kept + ((NAMING, said),))
 
     def unsearched(self, filters: Filters) -> str:
         """The note saying how many papers a filter could not judge (no known date or committee), else "".

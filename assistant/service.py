@@ -19,12 +19,12 @@ from .compose import PROCEDURAL, Composer
 from .confidence import Confidence
 from .facets import PaperTable
 from .figures import FigurePoint, figure_points
-from .filters import Catalogue, council_word, parse_filters
+from .filters import NAMING, Catalogue, council_word, parse_filters, trace_span
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, REFUSAL, SPELLING_NOTE, TRACE_YEAR_NOTE, UNDATED_NOTE
 from .question import LATEST, ORIGINAL, OWN_QUESTION, detect_mode, read
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever, keyword_folder
-from .scope import NAMING, SET_ASIDE, SUBJECT, Scope
+from .scope import SET_ASIDE, SUBJECT, Scope
 from .settings import Settings
 from .spelling import Speller, is_english
 from .text import long_date, tokens
@@ -235,7 +235,7 @@ class Assistant:
         reading = read(standalone, spelt if history and OWN_QUESTION.match(spelt) else "", mode if mode in MODES else detect_mode(standalone, question))
         mode = reading.mode
         if mode == "timeline":
-            applied = self.scope.for_trace(standalone, applied)
+            applied = trace_span(standalone, applied)
         notice = self.scope.unmatched(applied)
         set_aside = " and ".join(said for facet, said in applied.labels if facet == SET_ASIDE)
         # The answer says how it read the question: a date set aside, a misspelt word (refused or not).

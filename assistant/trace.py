@@ -82,6 +82,8 @@ PER_MEETING = (2, 5)
 """Fewest and most sentences for one meeting."""
 ASKED = 0.4
 """Weight in a sentence's score of the question's own words in it: of the matter ("survey") or of what is asked of it ("cost")."""
+CONTINUES = 0.8
+"""What a sentence's share of the matter is worth when it holds it only with the sentence before."""
 NAMED = 0.7
 """What naming the matter's identifier is worth in a sentence's score, when its words alone may be worth up to 1."""
 FILLER = 0.5
@@ -112,12 +114,15 @@ class Matter:
     def mentions(self, text: str, text_terms: set[str] | frozenset[str]) -> float:
         """How well a text is about the matter: 1.0 when it names an identifier, else its share of the terms' weight.
 
-        With anchors, a text that names none of them is not about the matter at all, whatever else it shares.
+        With anchors, a text that names none of them is not about the matter at all, whatever else it shares;
+        without, it must name two of its words.
         """
         if any(identifier in text for identifier in self.identifiers):
             return 1.0
         if self.anchors and not self.anchors & text_terms:
             return 0.0
+        if not self.anchors and len(self.terms & text_terms) < min(2, len(self.terms)):
+            return 0.0  # a matter of common words ("the clerk's pay") is named by them together, not by "pay" alone
         total = sum(self.weights.values())
         return sum(w for t, w in self.weights.items() if t in text_terms) / total if total else 0.0
 
@@ -295,16 +300,22 @@ class Tracer:
         out = []
         previous = 0.0
         title = frozenset(tokens(chunk.title))
+        before: frozenset[str] = frozenset()
         for start, end in sentence_spans(chunk.text):
             text = squash(chunk.text[start:end])
             if MINUTE_HEADING.match(text):
-                previous = 0.0  # a new minute: what follows is about its own matter
+                previous, before = 0.0, frozenset()  # a new minute: what follows is about its own matter
             if len(text.split()) < 3 or len(text) > 600 or cover_line(text):
                 continue
             terms = frozenset(tokens(text))
-            # The item's title says what its sentences are about ("Precept 2017/18"); a matter with no words of
-            # its own (its hits were chosen for their meaning) leaves every sentence free to tell.
-            about = matter.mentions(f"{chunk.title} {text}", terms | title) if matter.terms or matter.identifiers else MATTER_SHARE
+            # The item's title and the sentence before say what a sentence is about ("Precept 2017/18"; "The clerk
+            # works 96 hours. The rate of pay is £8.73 per hour."); a matter with no words of its own (its hits
+            # were chosen for their meaning) leaves every sentence free to tell.
+            context, before = before, terms
+            about = MATTER_SHARE
+            if matter.terms or matter.identifiers:
+                said = f"{chunk.title} {text}"
+                about = max(matter.mentions(said, terms | title), CONTINUES * matter.mentions(said, terms | title | context))
             decides = RESOLUTION.search(text) or DECISION.search(text)
             if about < 0.5 * MATTER_SHARE:
                 # "Resolved: to object." right after the sentence naming the application decides on it.

@@ -236,7 +236,19 @@ def test_papers_with_no_known_date_pass_a_date_filter_only_when_asked_to():
 def test_a_trace_is_not_bounded_by_a_year_that_names_a_thing():
     from assistant.filters import ATTRIBUTIVE_YEAR
 
-    named = {m.group(1) for m in ATTRIBUTIVE_YEAR.finditer("How has the evidence built up, from the Atkins study to the 2026 surveys?")}
-    assert named == {"2026"}
+    named = [m.groups() for m in ATTRIBUTIVE_YEAR.finditer("How has the evidence built up, from the Atkins study to the 2026 surveys?")]
+    assert named == [("to", None, "2026")]
+    assert ATTRIBUTIVE_YEAR.search("What became of the 2019 application?").groups() == (None, None, "2019")
     assert not ATTRIBUTIVE_YEAR.search("What happened to the footpath in 2019?")
     assert not ATTRIBUTIVE_YEAR.search("How did the precept change between the 2016 and 2019 budgets?")
+
+
+def test_a_trace_span_keeps_the_side_a_named_year_bounds():
+    from assistant.filters import NAMING, trace_span
+
+    asked = Filters(date_from="2026-01-01", date_to="2026-12-31", labels=(("year", "2026"),))
+    to = trace_span("How has the evidence built up, from the Atkins study to the 2026 surveys?", asked)
+    assert (to.date_from, to.date_to, to.labels) == ("", "2026-12-31", ((NAMING, "2026"),))
+    named = trace_span("What became of the 2026 surveys?", asked)
+    assert (named.date_from, named.date_to) == ("", "")
+    assert trace_span("How did the precept change in 2026?", asked) == asked

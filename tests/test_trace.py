@@ -205,7 +205,7 @@ def test_initials_of_another_name_in_the_same_breath_are_not_the_matters():
 def test_a_story_of_few_meetings_tells_more_of_each_and_no_table_for_a_sum_restated():
     said = {
         "2024-09-12": "The levy's development was approved with a budget of £1m. Stage one would cost about £250,000. "
-        "The whole scheme would cost around £2 million over three years. The bus shelter on the green was painted.",
+        "The whole levy scheme would cost around £2 million over three years. The bus shelter on the green was painted.",
         "2025-10-23": "The levy's development was approved with a budget of £1m. So far the levy has cost £26,000. "
         "About £100,000 of the levy budget is to be spent in 2025/26.",
     }
