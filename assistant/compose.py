@@ -494,7 +494,9 @@ def _said(text: str) -> str:
 
 
 def cover_line(text: str) -> bool:
-    """A cover block's or a form's fields ("Meeting date: 28 March 2022"), not a statement."""
+    """A cover block's or a form's fields ("Meeting date: 28 March 2022"), not a statement ("Resolved: to object.")."""
+    if RESOLUTION.match(text):
+        return False
     return bool(COVER_LINE.match(text)) and (len(text.split()) < 12 or len(COVER_LABEL.findall(text)) > 1) or len(FORM_LABEL.findall(text)) > 1
 
 

@@ -367,8 +367,10 @@ class Tracer:
         decided = [key for key in ordered if any(RESOLUTION.search(e.text) for e in lines[key])]
         summary = [f"**Traced over {len(ordered)} meeting{'s' if len(ordered) > 1 else ''}, {_span(first, last)}.**"]
         summary.append(f"- First raised: {_where(lines[first][0].chunk)}: {_short(lines[first][0].display)} [{keys[first][0]}]")
-        for k in decided[:MAX_DECISIONS]:
-            e, key = next((e, key) for e, key in zip(lines[k], keys[k]) if RESOLUTION.search(e.text))
+        # Each sentence once: a decision that is also the first mention or the latest position is said there.
+        ends = {keys[first][0], keys[last][0]} if len(ordered) > 1 else {keys[first][0]}
+        decisions = (next(((e, key) for e, key in zip(lines[k], keys[k]) if RESOLUTION.search(e.text) and key not in ends), None) for k in decided)
+        for e, key in [d for d in decisions if d][:MAX_DECISIONS]:
             summary.append(f"- Decided, {_where(e.chunk)}: {_short(e.display)} [{key}]")
         if len(ordered) > 1:
             summary.append(f"- Latest position: {_where(lines[last][0].chunk)}: {lines[last][0].display} [{keys[last][0]}]")

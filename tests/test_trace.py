@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.compose import Composer
 from assistant.records import Filters, Hit
 from assistant.retrieve import KeywordIndex
@@ -216,3 +218,14 @@ def test_a_story_of_few_meetings_tells_more_of_each_and_no_table_for_a_sum_resta
         assert figure in answer.answer
     assert "bus shelter" not in answer.answer
     assert "| Meeting |" not in answer.answer or "£26,000 |" in answer.answer  # a table only where the figure moves
+
+
+def test_the_lines_at_the_top_say_each_sentence_once():
+    said = dict(PRECEPT, **{"2018-01-16": "6. Finance. Resolved: that the precept for 2018/19 be £3,400."})
+    chunks = _chunks(said, "d")
+    tracer, _ = _tracer(chunks)
+    answer = tracer.trace("How did the precept change over these years?", [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks], Filters())
+    summary = answer.answer.split("\n\n")[0]
+    assert "Latest position: 16 January 2018" in summary and "Decided, 10 January 2017" in summary
+    keys = re.findall(r"\[(\d+)\]", summary)
+    assert len(keys) == len(set(keys)), "a decision that is the latest position is said there only"
