@@ -32,6 +32,12 @@ REFERENCE = re.compile(
     re.I,
 )
 DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
+# What a council's papers say of timing: a programme's milestones and how they moved ("extended into March 2026").
+TIMING = re.compile(
+    r"\b(?:timescales?|timetable|programme|schedul\w*|deadline|milestones?|delay\w*|extended|slipp\w*|revised (?:date|timescale)|"
+    r"postponed|deferred|brought forward|(?:planned|expected|due) (?:to|for|by|in)|by the end of)\b",
+    re.I,
+)
 # What a meeting decided, in the words minutes and recommendations use: these carry commitments.
 RESOLUTION = re.compile(
     r"^(?:Resolved\b|\(?\d{1,2}\)\s*That\b|That\b(?! is\b| said\b| being\b|,)|\(?[a-h][.)]\s+To\b)|\b(?:priorities|recommendations) for \d{4}\b.*:$|\bresolved\b",
@@ -514,7 +520,7 @@ def _wanted(reading: Reading, text: str) -> float:
     """What a sentence gives of what the question wants: a figure, a date, a person, a decision, an example."""
     return (
         (0.25 if reading.figure and has_figure(text) else 0.0)
-        + (0.15 if reading.when and DATE_WORDS.search(text) else 0.0)
+        + (0.15 if reading.when and DATE_WORDS.search(text) else 0.0) + (0.15 if reading.when and TIMING.search(text) else 0.0)
         + (0.15 if reading.who and PEOPLE.search(text) else 0.0)
         + (0.5 if reading.author and AUTHOR_LINE.match(text) else 0.0)
         + (0.5 if reading.chair and CHAIR_LINE.search(text) else 0.0)

@@ -76,7 +76,7 @@ SEED_HITS = 5
 MAX_MEETINGS = 40
 MAX_DECISIONS = 4
 """Decisions named in the summary at the top (every meeting's line follows below it)."""
-BUDGET = 16
+BUDGET = 24
 """Sentences a trace has room for: a story of a few meetings tells more of each, one of many a line or two each."""
 PER_MEETING = (2, 5)
 """Fewest and most sentences for one meeting."""
