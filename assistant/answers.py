@@ -282,7 +282,9 @@ def states_amount(question: str, text: str) -> bool:
         return bool(MONEY_FIGURE.search(text) if ASKS_MONEY.search(question) else QUANTITY.search(text))
     # "Of the measures chosen, how many are there?" names its things before the question: any count will do.
     verb = re.match(r"(?:are|were|is|was|did|do|does|have|has|had|there|of them)\b", many.group(1), re.I)
-    things = set() if verb else set(tokens(many.group(1))[:3])  # "social value measures": the noun is among the first words
+    # "social value measures": the noun is among the first words; a name ("responses did Bristol's consultation
+    # receive") is the filters' business, not the things counted.
+    things = set() if verb else set(tokens(" ".join(w for w in many.group(1).split() if not w[:1].isupper()))[:3])
     if not things:
         return bool(COUNT.search(text))
     # The count comes just before the things ("21 measures", "six key outcomes", "top 300 suppliers"),

@@ -158,6 +158,10 @@ def test_how_many_things_wants_a_count_of_those_things():
     # "Of the measures chosen, how many are there?": the things come before the question.
     assert _states_amount("Of the measures chosen, how many are there?", "The Council has chosen 21 measures.")
     assert not _states_amount("Of the measures chosen, how many are there?", "The measures were chosen with care.")
+    # The place a question names is not what it counts: "Plan 4 and Bristol Transport Strategy" holds no responses.
+    question = "How many responses did Bristol's public consultation receive?"
+    assert not _states_amount(question, "It is referenced in the Joint Local Transport Plan 4 and Bristol Transport Strategy.")
+    assert _states_amount(question, "The consultation received 1,204 responses from Bristol residents.")
     assert ASKS_COUNT.search("whats the £ proxy value for one apprenticeship week?") and ASKS_COUNT.search("What's the hourly rate?")
     assert not ASKS_COUNT.search("What is the social value policy?")
     assert ASKS_COUNT.search("How big a pay rise did the lowest paid get?") and _states_amount("How big a pay rise was it?", "They got a pay rise of 10.1%.")
