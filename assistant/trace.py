@@ -49,6 +49,10 @@ CHANGE_BY = re.compile(r"\bby\s*$", re.I)
 CHANGE_TO = re.compile(r"\bto\s*(?:a total of\s*)?$", re.I)
 # A committee's forward plan or work programme: the reports later meetings will take, not what this one did.
 SCHEDULE = re.compile(r"\bforward (?:work )?plan\b|\bwork ?programme\b|\bplan of (?:future )?business\b", re.I)
+# How a matter came out: a bid or an application "unsuccessful", "refused", an appeal "dismissed", works "completed".
+OUTCOME = re.compile(
+    r"\b(?:unsuccessful|successful|refused|granted|rejected|dismissed|withdrawn|completed|awarded|declined|deferred|postponed|abandoned)\b", re.I
+)
 # "minute 45/14", "Min 12": the minutes' own reference back to an earlier one.
 MINUTE_REFERENCE = re.compile(r"\b(?:minute|min\.?)\s+(?:no\.?\s*)?(\d{1,4}(?:[/.]\d{1,4})?)\b", re.I)
 # "12. Planning.", "45/14 Highways": a minute's number opens a new matter.
@@ -428,13 +432,15 @@ def figure_table(points: list[FigurePoint], keys: dict[tuple, list[str]], lines:
 
 
 def _adds(evidence: Evidence, chosen: list[Evidence], reading: Reading, matter: Matter) -> bool:
-    """Whether a further sentence tells what the meeting's chosen ones do not (the decision, other figures, the
-    dates a question about timing asks for, more of the question's words) and of this meeting, not earlier years."""
-    if _looks_back(evidence.text, evidence.chunk.meeting_date):
-        return False  # a recap of earlier years is the earlier meetings' story
+    """Whether a further sentence tells what the meeting's chosen ones do not (the decision, how it came out,
+    other figures, the dates a question about timing asks for, more of the question's words) and of this
+    meeting, not earlier years."""
+    if _looks_back(evidence.text, evidence.chunk.meeting_date) or says_nothing(evidence.text):
+        return False  # a recap of earlier years is the earlier meetings' story; a heading tells nothing
     said = frozenset().union(*(e.terms for e in chosen))
-    if RESOLUTION.search(evidence.text) and not any(RESOLUTION.search(e.text) for e in chosen):
-        return True
+    for test in (RESOLUTION, OUTCOME):
+        if test.search(evidence.text) and not any(test.search(e.text) for e in chosen):
+            return True
     if _figures(evidence.terms) - said:
         return True
     if reading.when and set(DATE_WORDS.findall(evidence.text)) - {d for e in chosen for d in DATE_WORDS.findall(e.text)}:

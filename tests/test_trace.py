@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.compose import Composer
 from assistant.records import Filters, Hit
@@ -229,3 +230,18 @@ def test_the_lines_at_the_top_say_each_sentence_once():
     assert "Latest position: 16 January 2018" in summary and "Decided, 10 January 2017" in summary
     keys = re.findall(r"\[(\d+)\]", summary)
     assert len(keys) == len(set(keys)), "a decision that is the latest position is said there only"
+
+
+def test_a_meeting_line_tells_how_it_came_out_and_not_its_heading():
+    said = {
+        "2024-06-04": "6. Renewal of the play area surface. The Clerk applied for a grant of £3,940 towards the play area surface.",
+        "2024-07-02": "5. Renewal of the play area surface. The grant from the Locality Fund of £500 was still available for the play area. "
+        "The Clerk reported that the grant application had been unsuccessful. "
+        "RESOLVED: That the Clerk should look for other funding for the play area surface.",
+    }
+    chunks = [replace(c, title="Renewal of the play area surface") for c in _chunks(said, "s")]  # the minute's heading
+    tracer, _ = _tracer(chunks)
+    answer = tracer.trace("What happened to the plan to renew the play area surface?", [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks], Filters())
+    line = next(line for line in answer.answer.splitlines() if line.startswith("- **2 July 2024**"))
+    assert "unsuccessful" in line and "RESOLVED" in line
+    assert "Renewal of the play area surface [" not in line
