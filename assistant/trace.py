@@ -341,7 +341,8 @@ class Tracer:
     def _pick(self, candidates: list[Evidence], reading: Reading, matter: Matter, room: int) -> list[Evidence]:
         """The meeting's most telling verified sentences, different from each other, from its minutes before its reports."""
         chosen: list[Evidence] = []
-        for evidence in sorted(candidates, key=lambda e: (-e.score, e.chunk.doc_type != "minutes", e.chunk.ordinal, e.start)):
+        # A heading marks a meeting that took the matter only when nothing else its papers say does.
+        for evidence in sorted(candidates, key=lambda e: (says_nothing(e.text), -e.score, e.chunk.doc_type != "minutes", e.chunk.ordinal, e.start)):
             if len(chosen) >= room or (chosen and evidence.score < FILLER * chosen[0].score):
                 break
             if chosen and not _adds(evidence, chosen, reading, matter):

@@ -234,7 +234,7 @@ def test_the_lines_at_the_top_say_each_sentence_once():
 
 def test_a_meeting_line_tells_how_it_came_out_and_not_its_heading():
     said = {
-        "2024-06-04": "6. Renewal of the play area surface. The Clerk applied for a grant of £3,940 towards the play area surface.",
+        "2024-06-04": "Renewal of the play area surface\nThe Clerk applied for a grant of £3,940 towards the play area surface.",
         "2024-07-02": "5. Renewal of the play area surface. The grant from the Locality Fund of £500 was still available for the play area. "
         "The Clerk reported that the grant application had been unsuccessful. "
         "RESOLVED: That the Clerk should look for other funding for the play area surface.",
@@ -244,4 +244,22 @@ def test_a_meeting_line_tells_how_it_came_out_and_not_its_heading():
     answer = tracer.trace("What happened to the plan to renew the play area surface?", [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks], Filters())
     line = next(line for line in answer.answer.splitlines() if line.startswith("- **2 July 2024**"))
     assert "unsuccessful" in line and "RESOLVED" in line
-    assert "Renewal of the play area surface [" not in line
+    assert "Renewal of the play area surface [" not in answer.answer
+
+
+def test_a_heading_is_a_meetings_line_only_when_nothing_else_it_says_is():
+    from assistant.compose import Evidence
+    from assistant.question import read
+    from assistant.text import tokens
+
+    text = "Beacon to Commemorate the Centenary of Remembrance\nFurther details were received and the Councillors resolved to have the beacon on the green."
+    chunk = _chunks({"2018-11-06": text}, "h")[0]
+    tracer, _ = _tracer([chunk])
+    heading, statement = text.split("\n")
+    candidates = [
+        Evidence(heading, chunk, 1, 1.5, 0, frozenset(tokens(heading)), 0),
+        Evidence(statement, chunk, 1, 1.2, 0, frozenset(tokens(statement)), len(heading) + 1),
+    ]
+    matter = tracer.matter("History of the beacon", [Hit(chunk=chunk, score=1.0)], Filters())
+    assert [e.text for e in tracer._pick(candidates, read("History of the beacon", mode="timeline"), matter, 2)] == [statement]
+    assert [e.text for e in tracer._pick(candidates[:1], read("History of the beacon", mode="timeline"), matter, 2)] == [heading]
