@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ingest.chunking import sentence_spans
 from ingest.records import Chunk
@@ -115,13 +116,17 @@ class Matter:
         total = sum(self.asked.values())
         return sum(w for t, w in self.asked.items() if t in text_terms) / total if total else 0.0
 
+    def names(self, text: str) -> bool:
+        """Whether a text names one of the matter's identifiers, in any case and with "&" or "and"."""
+        return bool(self.identifiers) and bool(_identifying(self.identifiers).search(text))
+
     def mentions(self, text: str, text_terms: set[str] | frozenset[str]) -> float:
         """How well a text is about the matter: 1.0 when it names an identifier, else its share of the terms' weight.
 
         With anchors, a text that names none of them is not about the matter at all, whatever else it shares;
         without, it must name two of its words.
         """
-        if any(identifier in text for identifier in self.identifiers):
+        if self.names(text):
             return 1.0
         if self.anchors and not self.anchors & text_terms:
             return 0.0
@@ -228,7 +233,7 @@ class Tracer:
                 pool.setdefault(hit.chunk.chunk_id, hit)
         if matter.identifiers:
             for position, chunk in enumerate(self.keyword.chunks):
-                if (mask is None or mask[position]) and chunk.chunk_id not in pool and any(i in chunk.text for i in matter.identifiers):
+                if (mask is None or mask[position]) and chunk.chunk_id not in pool and matter.names(chunk.text):
                     pool[chunk.chunk_id] = Hit(chunk=chunk, score=0.0)
         # Minutes refer back ("minute 45/14"): the item they name is part of the story too.
         references = {m.group(1) for h in pool.values() for m in MINUTE_REFERENCE.finditer(h.chunk.text)}
@@ -476,6 +481,17 @@ def _where(chunk: Chunk) -> str:
 
 def _span(first: tuple, last: tuple) -> str:
     return long_date(first[0]) if first == last else f"{long_date(first[0])} to {long_date(last[0])}"
+
+
+@lru_cache(maxsize=64)
+def _identifying(identifiers: frozenset[str]) -> re.Pattern:
+    """One pattern for a matter's identifiers: "Bonfire & Beacon" finds "bonfire and beacon", "WPL" not "WPLC"."""
+
+    def one(identifier: str) -> str:
+        text = r"\s*(?:&|\band\b)\s*".join(map(re.escape, re.split(r"\s*&\s*|\s+and\s+", identifier)))
+        return (r"\b" if identifier[:1].isalnum() else "") + text + (r"\b" if identifier[-1:].isalnum() else "")
+
+    return re.compile("|".join(one(i) for i in sorted(identifiers, key=len, reverse=True)), re.I)
 
 
 def _share(weights: dict[str, float], terms: set[str]) -> float:

@@ -263,3 +263,12 @@ def test_a_heading_is_a_meetings_line_only_when_nothing_else_it_says_is():
     matter = tracer.matter("History of the beacon", [Hit(chunk=chunk, score=1.0)], Filters())
     assert [e.text for e in tracer._pick(candidates, read("History of the beacon", mode="timeline"), matter, 2)] == [statement]
     assert [e.text for e in tracer._pick(candidates[:1], read("History of the beacon", mode="timeline"), matter, 2)] == [heading]
+
+
+def test_an_identifier_is_found_whatever_its_case_and_with_and_for_an_ampersand():
+    from assistant.trace import Matter
+
+    matter = Matter(terms=frozenset(), weights={}, anchors=frozenset(), identifiers=frozenset({"Bonfire & Beacon", "WPL", "Years of Remembrance"}))
+    assert matter.names("A cheque towards the Bonfire and Beacon Fire insurance.")
+    assert matter.names("to commemorate 100 years of Remembrance")
+    assert matter.names("The WPL scheme.") and not matter.names("The WPLC met.")
