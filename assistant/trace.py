@@ -102,6 +102,8 @@ class Matter:
     terms: frozenset[str]
     """The question's topic terms that its best hit holds (none: the hits' closeness in meaning decides)."""
     weights: dict[str, float]
+    """Idf weight of each of the matter's words, or of a name's words the question spells as one ("fall lane" for
+    Fell Lane: not the fell of Great Dun Fell, nor any lane)."""
     anchors: frozenset[str]
     """The rare ones among them ("ownership", "precept"): a meeting whose papers never name one is not on the matter."""
     identifiers: frozenset[str]
@@ -130,8 +132,9 @@ class Matter:
             return 1.0
         if self.anchors and not self.anchors & text_terms:
             return 0.0
-        if not self.anchors and len(self.terms & text_terms) < min(2, len(self.terms)):
-            return 0.0  # a matter of common words ("the clerk's pay") is named by them together, not by "pay" alone
+        # A matter of common words ("the clerk's pay") is named by two of them together (a name is two), not by "pay" alone.
+        if not self.anchors and _words(self.weights.keys() & text_terms) < min(2, _words(self.weights)):
+            return 0.0
         total = sum(self.weights.values())
         return sum(w for t, w in self.weights.items() if t in text_terms) / total if total else 0.0
 
@@ -174,7 +177,10 @@ class Tracer:
         top = set(sorted(terms, key=lambda t: -weights[t])[:2])
         spelt = dict.fromkeys(w for w in re.findall(r"[A-Za-z][\w'’-]*", question) if set(tokens(w)) & top)
         asked = {t: self.composer.idf(t) for t in asked}
-        return Matter(terms=terms, weights=weights, anchors=anchors, identifiers=frozenset(found), label=" ".join(spelt) or "figure", asked=asked)
+        named = [tokens(m.group(0)) for m in NAME.finditer(question)]
+        return Matter(
+            terms=terms, weights=_named(weights, named), anchors=anchors, identifiers=frozenset(found), label=" ".join(spelt) or "figure", asked=asked,
+        )
 
     def _initials(self, chunk: Chunk, terms: frozenset[str]) -> set[str]:
         """The initials its paper defines, up to this chunk, for a name holding the matter's words: "Workplace
@@ -250,7 +256,7 @@ class Tracer:
             if h.chunk.meeting_date
             and (h.chunk.committee or h.chunk.doc_type != "other")
             and (timing or not SCHEDULE.search(h.chunk.title))
-            and (h.chunk.chunk_id in close or matter.mentions(h.chunk.text, set(tokens(f"{h.chunk.title} {h.chunk.text}"))) >= MATTER_SHARE)
+            and (h.chunk.chunk_id in close or matter.mentions(h.chunk.text, _said(f"{h.chunk.title} {h.chunk.text}")) >= MATTER_SHARE)
         ]
 
     def follow(self, question: str, hits: list[Hit], filters: Filters) -> tuple[Matter, dict[tuple, list[Evidence]]]:
@@ -308,7 +314,7 @@ class Tracer:
         """The sentences of a chunk that speak of the matter, scored: a decision, a figure or what the question asks for tells most."""
         out = []
         previous = 0.0
-        title = frozenset(tokens(chunk.title))
+        title = _said(chunk.title)
         before: frozenset[str] = frozenset()
         for start, end in sentence_spans(chunk.text):
             text = squash(chunk.text[start:end])
@@ -317,14 +323,15 @@ class Tracer:
             if len(text.split()) < 3 or len(text) > 600 or cover_line(text):
                 continue
             terms = frozenset(tokens(text))
+            held = _said(text)
             # The item's title and the sentence before say what a sentence is about ("Precept 2017/18"; "The clerk
             # works 96 hours. The rate of pay is £8.73 per hour."); a matter with no words of its own (its hits
             # were chosen for their meaning) leaves every sentence free to tell.
-            context, before = before, terms
+            context, before = before, held
             about = MATTER_SHARE
             if matter.terms or matter.identifiers:
                 said = f"{chunk.title} {text}"
-                about = max(matter.mentions(said, terms | title), CONTINUES * matter.mentions(said, terms | title | context))
+                about = max(matter.mentions(said, held | title), CONTINUES * matter.mentions(said, held | title | context))
             decides = RESOLUTION.search(text) or DECISION.search(text)
             if about < 0.5 * MATTER_SHARE:
                 # "Resolved: to object." right after the sentence naming the application decides on it.
@@ -492,6 +499,26 @@ def _identifying(identifiers: frozenset[str]) -> re.Pattern:
         return (r"\b" if identifier[:1].isalnum() else "") + text + (r"\b" if identifier[-1:].isalnum() else "")
 
     return re.compile("|".join(one(i) for i in sorted(identifiers, key=len, reverse=True)), re.I)
+
+
+def _said(text: str) -> frozenset[str]:
+    """A text's terms and each two of them said together ("fall lane"), for finding a matter's words and names."""
+    words = tokens(text)
+    return frozenset(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
+
+
+def _words(terms) -> int:
+    """How many words terms hold ("fall lane" is two)."""
+    return sum(len(term.split()) for term in terms)
+
+
+def _named(weights: dict[str, float], names: list[list[str]]) -> dict[str, float]:
+    """The matter's weights with each two-word name the question spells ("Fell Lane") as one term of both words."""
+    named = dict(weights)
+    for name in names:
+        if len(name) == 2 and all(word in named for word in name) and name[0] != name[1]:
+            named[" ".join(name)] = named.pop(name[0]) + named.pop(name[1])
+    return named
 
 
 def _share(weights: dict[str, float], terms: set[str]) -> float:

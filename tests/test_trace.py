@@ -272,3 +272,15 @@ def test_an_identifier_is_found_whatever_its_case_and_with_and_for_an_ampersand(
     assert matter.names("A cheque towards the Bonfire and Beacon Fire insurance.")
     assert matter.names("to commemorate 100 years of Remembrance")
     assert matter.names("The WPL scheme.") and not matter.names("The WPLC met.")
+
+
+def test_a_name_the_question_spells_is_followed_as_the_name_not_its_words():
+    said = {
+        "2016-03-01": "7. Tree management. The trees on Fell Lane are diseased and need felling.",
+        "2016-05-03": "16. The trees up Fell Lane are to be trimmed when the birds have stopped nesting.",
+        "2018-01-16": "7. Planning. An application for a radar dish at Great Dun Fell was received; a tree at High Croft may be removed.",
+    }
+    chunks = _chunks(said, "f")
+    tracer, _ = _tracer(chunks)
+    answer = tracer.trace("What did the council do about the trees on Fell Lane?", [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks], Filters())
+    assert [e.meeting_date for e in answer.events] == ["2016-03-01", "2016-05-03"]  # a fell and a tree are not Fell Lane's trees
