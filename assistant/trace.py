@@ -54,6 +54,8 @@ SCHEDULE = re.compile(r"\bforward (?:work )?plan\b|\bwork ?programme\b|\bplan of
 OUTCOME = re.compile(
     r"\b(?:unsuccessful|successful|refused|granted|rejected|dismissed|withdrawn|completed|awarded|declined|deferred|postponed|abandoned)\b", re.I
 )
+FOLLOWING = 2
+"""Words a matter's word after an amount counts as further away than one before it."""
 # "minute 45/14", "Min 12": the minutes' own reference back to an earlier one.
 MINUTE_REFERENCE = re.compile(r"\b(?:minute|min\.?)\s+(?:no\.?\s*)?(\d{1,4}(?:[/.]\d{1,4})?)\b", re.I)
 # "12. Planning.", "45/14 Highways": a minute's number opens a new matter.
@@ -418,9 +420,12 @@ class Tracer:
 
 
 def _figure_of(sentence: str, matter: Matter) -> float | None:
-    """The amount a sentence states for the matter: the one nearest the matter's words, not one it says is wrong."""
-    words = [m.start() for m in re.finditer(r"[A-Za-z][\w'’-]*", sentence) if set(tokens(m.group(0))) & matter.terms]
-    if not words:
+    """The amount a sentence states for the matter: the one closest to the matter's words, weighed by their rarity
+    ("The Village Hall £40 - Meetings; Clerks Fee £450": £40 for the village hall fees), not one it says is wrong.
+    A list puts an amount after what it is for ("Churchyard Donation £250 Clerks Fee £450"): words after it count
+    as further away."""
+    words = [(m.end(), set(tokens(m.group(0))) & matter.terms) for m in re.finditer(r"[A-Za-z][\w'’-]*", sentence)]
+    if not any(said for _, said in words):
         return None
     amounts = [a for a in read_amounts(sentence) if not NEGATED.search(sentence[: a.start])]
     # "raised by £800.00 to £7,400.00": the change is not the figure; where it ends is.
@@ -428,7 +433,17 @@ def _figure_of(sentence: str, matter: Matter) -> float | None:
     amounts = levels or amounts
     if not amounts:
         return None
-    nearest = min(amounts, key=lambda a: min(abs(a.start - w) for w in words))
+
+    def closeness(amount) -> float:
+        at = sum(end <= amount.start for end, _ in words)  # the words before the amount
+        gaps = {}
+        for index, (_, said) in enumerate(words):
+            for term in said:
+                gap = at - index - 1 if index < at else index - at + FOLLOWING
+                gaps[term] = min(gap, gaps.get(term, gap))
+        return sum(matter.asked.get(term, 1.0) / (1 + gap) for term, gap in gaps.items())
+
+    nearest = max(amounts, key=closeness)
     return -nearest.pounds if nearest.negative else nearest.pounds
 
 

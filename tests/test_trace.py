@@ -284,3 +284,13 @@ def test_a_name_the_question_spells_is_followed_as_the_name_not_its_words():
     tracer, _ = _tracer(chunks)
     answer = tracer.trace("What did the council do about the trees on Fell Lane?", [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks], Filters())
     assert [e.meeting_date for e in answer.events] == ["2016-03-01", "2016-05-03"]  # a fell and a tree are not Fell Lane's trees
+
+
+def test_a_figure_in_a_list_of_payments_is_the_one_after_the_matters_words():
+    from assistant.trace import Matter, _figure_of
+
+    matter = Matter(terms=frozenset({"hall", "fee"}), weights={}, anchors=frozenset(), identifiers=frozenset(), asked={"hall": 3.0, "fee": 2.0})
+    payments = "Resolved to pay: The Village Hall £40 - Meetings Churchyard Donation £ 250 Clerks Fee £450"
+    assert _figure_of(payments, matter) == 40
+    clerk = Matter(terms=frozenset({"clerk"}), weights={}, anchors=frozenset(), identifiers=frozenset(), asked={"clerk": 3.0})
+    assert _figure_of(payments, clerk) == 450  # "Churchyard Donation £ 250 Clerks": the 250 is the donation's
