@@ -88,9 +88,10 @@ SINCE_YEAR = re.compile(r"\b(?:(?:since|after)\s+(?:the\s+)?|from\s+)((?:19|20)\
 BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
 # "The 2026 surveys", "the 2019 application": a year naming a thing, not a period the question asks about.
-# "To the 2026 surveys" ends a span there, "since the 2019 application" starts one.
+# "To the 2026 surveys" ends a span there, "since the 2019 application" starts one; "the January 2026 newsletter".
 ATTRIBUTIVE_YEAR = re.compile(
-    r"\b(?:(to|until|till|before)\s+|(from|since|after)\s+)?(?:the|a|an|its|their|our|this|that)\s+((?:19|20)\d\d)\s+(?!(?:and|or|to|until)\b)[a-z]",
+    r"\b(?:(to|until|till|before)\s+|(from|since|after)\s+)?(?:the|a|an|its|their|our|this|that)\s+((?:" + _MONTH.replace("(", "(?:", 1) + r"\s+)?(?:19|20)\d\d)\s+"
+    r"(?!(?:and|or|to|until)\b)([a-z]+)",
     re.I,
 )
 # "The 2024-2027 policy": a period of several years, named by its first.
@@ -102,7 +103,7 @@ SETTING_MONTHS = 6
 # "by the end of 2024/25", "the outturn for 2024/25": what the year came to is reported after it.
 YEAR_END = re.compile(r"\b(?:(?:the\s+)?end|close|outturn)\s+(?:of|for)\s+(?:the\s+)?(?:financial\s+year\s+)?$", re.I)
 NAMING = "naming"
-"""Filter label of a year that names a thing ("the 2026 surveys"), set aside from a trace's years."""
+"""Filter label of a date that names a thing ("the 2026 surveys", "the January 2026 newsletter"), set aside."""
 DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before", "after", "recent")
 """Labels of the date filters (one question sets at most one)."""
 DOC_TYPE_WORDS = (
@@ -497,14 +498,17 @@ def recent(question: str, filters: Filters, latest: str) -> Filters | None:
 
 
 def trace_span(question: str, filters: Filters) -> Filters:
-    """A trace's filters: a year that only names a thing ("the 2019 application") does not bound the years a
-    matter is followed over, and one that ends or starts a span ("to the 2026 surveys") bounds one side; a
-    period ("in 2019", "since 2024", "between 2016 and 2019") stands."""
-    said = next((s for f, s in filters.labels if f == "year"), "")
-    named = next((m for m in ATTRIBUTIVE_YEAR.finditer(question) if m.group(3) == said), None)
+    """A trace's filters: a date that only names a thing ("the 2019 application", "the January 2026 newsletter")
+    does not bound the years a matter is followed over, and one that ends or starts a span ("to the 2026
+    surveys") bounds that side; a period ("in 2019", "since 2024", "between 2016 and 2019") stands.
+
+    Only in a trace: elsewhere "the 2022 priorities" are the priorities set at the 2022 meetings (measured: on
+    every other answer the filter does better kept)."""
+    facet, said = next(((f, s) for f, s in filters.labels if f in ("year", "month")), ("", ""))
+    named = next((m for m in ATTRIBUTIVE_YEAR.finditer(question) if m.group(3).lower() == said.lower()), None)
     if not said or named is None:
         return filters
-    kept = tuple(label for label in filters.labels if label[0] != "year")
+    kept = tuple(label for label in filters.labels if label[0] != facet)
     return replace(
         filters, date_from=filters.date_from if named.group(2) else "", date_to=filters.date_to if named.group(1) else "",
         labels=kept + ((NAMING, said),),

@@ -20,7 +20,7 @@ from .confidence import Confidence
 from .facets import PaperTable
 from .figures import FigurePoint, figure_points
 from .filters import NAMING, Catalogue, council_word, parse_filters, trace_span
-from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, REFUSAL, SPELLING_NOTE, TRACE_YEAR_NOTE, UNDATED_NOTE
+from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, REFUSAL, SPELLING_NOTE, NAMING_NOTE, UNDATED_NOTE
 from .question import LATEST, ORIGINAL, OWN_QUESTION, detect_mode, read
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever, keyword_folder
@@ -267,7 +267,7 @@ class Assistant:
         note = " ".join(
             filter(None, [
                 CONTENT_DATE_NOTE.format(what=set_aside) if set_aside else "", spelling,
-                *(TRACE_YEAR_NOTE.format(year=said) for facet, said in applied.labels if facet == NAMING),
+                *(NAMING_NOTE.format(year=said) for facet, said in applied.labels if facet == NAMING),
                 UNDATED_NOTE if applied.undated else "", self.scope.unsearched(applied),
             ])
         )

@@ -237,8 +237,8 @@ def test_a_trace_is_not_bounded_by_a_year_that_names_a_thing():
     from assistant.filters import ATTRIBUTIVE_YEAR
 
     named = [m.groups() for m in ATTRIBUTIVE_YEAR.finditer("How has the evidence built up, from the Atkins study to the 2026 surveys?")]
-    assert named == [("to", None, "2026")]
-    assert ATTRIBUTIVE_YEAR.search("What became of the 2019 application?").groups() == (None, None, "2019")
+    assert named == [("to", None, "2026", "surveys")]
+    assert ATTRIBUTIVE_YEAR.search("What became of the 2019 application?").groups() == (None, None, "2019", "application")
     assert not ATTRIBUTIVE_YEAR.search("What happened to the footpath in 2019?")
     assert not ATTRIBUTIVE_YEAR.search("How did the precept change between the 2016 and 2019 budgets?")
 
@@ -252,3 +252,5 @@ def test_a_trace_span_keeps_the_side_a_named_year_bounds():
     named = trace_span("What became of the 2026 surveys?", asked)
     assert (named.date_from, named.date_to) == ("", "")
     assert trace_span("How did the precept change in 2026?", asked) == asked
+    month = Filters(date_from="2026-01-01", date_to="2026-01-31", labels=(("month", "January 2026"),))
+    assert trace_span("Trace the mower the council bought, up to the January 2026 newsletter.", month).date_from == ""
