@@ -24,7 +24,7 @@ from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
 from .amounts import format_pounds, read_amounts
-from .answers import compose
+from .answers import compose, states_amount
 from .compose import (
     DATE_WORDS, DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _figures, _looks_back, _similar, _wanted, cover_line, has_figure,
     meeting_key, says_nothing,
@@ -91,6 +91,8 @@ ASKED = 0.4
 """Weight in a sentence's score of the question's own words in it: of the matter ("survey") or of what is asked of it ("cost")."""
 CONTINUES = 0.8
 """What a sentence's share of the matter is worth when it holds it only with the sentence before."""
+ASKED_AMOUNT = 0.25
+"""What an amount of the thing a question about one asks for adds to a sentence's score (as any figure does in an answer)."""
 NAMED = 0.7
 """What naming the matter's identifier is worth in a sentence's score, when its words alone may be worth up to 1."""
 FILLER = 0.5
@@ -343,7 +345,10 @@ class Tracer:
                 about = 0.9 * previous
             # Naming the matter ("WPL") puts a sentence in its story; what it says of what was asked ranks it there.
             score = min(about, NAMED) + (0.4 if RESOLUTION.search(text) else 0.2 if decides else 0.0) + (0.2 if has_figure(text) else 0.0)
-            score += _wanted(reading, text) + ASKED * matter.asks(terms)
+            # An amount is what a question about one wants when it is of the thing asked ("570 workplaces"), not
+            # any sum in the papers (the scheme's £1m budget for a question about the number of parking places).
+            score += _wanted(replace(reading, figure=False), text) + (ASKED_AMOUNT if reading.figure and states_amount(reading.text, text) else 0.0)
+            score += ASKED * matter.asks(terms)
             # A line has room for what the meeting did: not a recap of earlier years, a list's opening words or
             # a heading (which still marks a meeting that took the matter, when it is all the meeting's papers say).
             score -= 0.35 if _looks_back(text, chunk.meeting_date) else 0.0

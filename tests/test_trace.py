@@ -294,3 +294,16 @@ def test_a_figure_in_a_list_of_payments_is_the_one_after_the_matters_words():
     assert _figure_of(payments, matter) == 40
     clerk = Matter(terms=frozenset({"clerk"}), weights={}, anchors=frozenset(), identifiers=frozenset(), asked={"clerk": 3.0})
     assert _figure_of(payments, clerk) == 450  # "Churchyard Donation £ 250 Clerks": the 250 is the donation's
+
+
+def test_a_question_about_a_number_ranks_that_number_above_any_sum():
+    from assistant.question import read
+
+    text = "The levy's parking scheme was approved with a budget of £1 million. There are about 8,600 parking spaces in the levy's central zone."
+    chunk = _chunks({"2025-05-15": text}, "n")[0]
+    tracer, _ = _tracer([chunk])
+    question = "How has the number of parking spaces for the levy changed?"
+    matter = tracer.matter(question, [Hit(chunk=chunk, score=1.0)], Filters())
+    scored = {e.text: e.score for e in tracer._sentences(chunk, matter, read(question, mode="timeline"))}
+    budget, spaces = text.split(". ", 1)
+    assert scored[spaces] > scored[budget + "."]
