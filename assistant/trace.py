@@ -6,7 +6,9 @@ what each reported, decided or asked, and a few lines at the top: when it was fi
 was decided, where it stands now. Minutes rarely repeat the question's words year after year, so a
 matter is followed by what identifies it in the papers themselves (a planning reference, a
 footpath number, a decision number, the name of a site or a company), read from the best early
-hits and carried to every later meeting that names it.
+hits and carried to every later meeting that names it, with the initials a paper defines for its name
+("Workplace Parking Levy (WPL)"). A trace has room for a page: a story of a few meetings tells more
+of each (its decision, how it came out, its figures), one of many a line or two each.
 
 Where the matter has a figure that recurs (a precept, a budget, a count), the figure of each
 meeting is shown as a table, and as points for the Timeline tab's chart; a figure the papers

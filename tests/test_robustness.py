@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from assistant.amounts import read_amounts
 from assistant.answers import compose
-from assistant.compose import Composer
-from assistant.filters import Catalogue, council_word, parse_filters, strip_dates
+from assistant.compose import Composer, cover_line
+from assistant.filters import Catalogue, council_word, parse_filters, strip_dates, trace_span
 from assistant.prompts import ERROR
 from assistant.records import Filters, Hit
 from assistant.retrieve import KeywordIndex
@@ -78,6 +78,26 @@ def test_composing_from_any_text_never_raises(question, text):
         compose(composer, question or "?", hits, mode=mode, filters=Filters())
 
 
+@given(PAPER_TEXT, PAPER_TEXT, PAPER_TEXT)
+@DEADLINE_FREE
+def test_tracing_any_text_never_raises(question, text, later):
+    from assistant.trace import Matter, Tracer, _figure_of, _initialled
+
+    chunks = [_chunk(text), make_chunk(later, paper="p2", meeting_date="2026-03-19")]
+    index = KeywordIndex(chunks)
+    pages = {c.paper_id: [c.text] for c in chunks}
+    composer = Composer(lambda pid: pages.get(pid, []), index.idf, index.next_chunk, index.vocabulary)
+    tracer = Tracer(composer, index, lambda query, filters, k: [Hit(chunk=c, score=1.0) for c in chunks])
+    answer = tracer.trace(question or "?", [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks], Filters())
+    assert answer is None or answer.mode == "timeline"
+    matter = Matter(terms=frozenset(tokens(question)), weights={}, anchors=frozenset(), identifiers=frozenset({question[:20] or "x", "A & B"}))
+    matter.names(text)
+    _figure_of(text, matter)
+    _initialled(text, question[:4])
+    trace_span(question, parse_filters(question, CATALOGUE))
+    cover_line(text)
+
+
 @given(PAPER_TEXT)
 @DEADLINE_FREE
 def test_spelling_never_raises(question):
@@ -110,6 +130,9 @@ def _real_pdfs() -> list[Path]:
 @pytest.mark.skipif(not _real_pdfs(), reason="../shared/realpdfs and ../shared/realcorpus are not beside the project")
 def test_every_real_page_reads_without_error():
     """Every page of the real papers through the text readers, and its first lines as a question."""
+    from assistant.trace import DEFINED, Matter, _figure_of
+
+    precept = Matter(terms=frozenset({"precept"}), weights={"precept": 1.0}, anchors=frozenset(), identifiers=frozenset({"Low Farm & Green"}))
     from ingest.cleaning import clean_pages
     from ingest.errors import IngestError
     from ingest.pdf import extract_page_texts
@@ -126,4 +149,8 @@ def test_every_real_page_reads_without_error():
             read_amounts(page.text)
             parse_filters(page.text[:400], CATALOGUE)
             detect_mode(page.text[:400])
+            trace_span(page.text[:400], parse_filters(page.text[:400], CATALOGUE))
+            cover_line(page.text[:600])
+            _figure_of(page.text[:600], precept)
+            DEFINED.findall(page.text)
     assert pages > 1000
