@@ -96,6 +96,7 @@ ECHO_DAYS = 31
 PARAGRAPH_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+|^\d{1,2}\.\s+(?=[A-Z])")
 # "(a) Launch the toolkit", "b. Embed ...", "(ii) ...", "- ...": entries of a list that a sentence ending ":" opens.
 LIST_ENTRY = re.compile(r"^(?:\(?[a-h][.)]|\(?(?:i{1,3}|iv|v|vi{0,3})[.)]|[•●▪\-–*])\s")
+NUMBERED_ENTRY = re.compile(r"^\(?(\d{1,2})[.)]\s+(?=[A-Z])")
 MAX_LIST_ENTRIES = 10
 MAX_PLACES = 3
 """Papers cited for one list entry said in several (the report, its minutes, the decision notice)."""
@@ -355,6 +356,7 @@ class Composer:
         if not lead.text.rstrip().endswith(":"):
             return []
         entries: list[Evidence] = []
+        counted = 0
         seen = {lead.text}
         chunk, after = lead.chunk, lead.start + 1
         while chunk is not None and len(entries) < MAX_LIST_ENTRIES:
@@ -364,7 +366,11 @@ class Composer:
                 text = squash(chunk.text[start:end])
                 if text in seen:  # the sentence the next chunk repeats from this one
                     continue
-                if not LIST_ENTRY.match(text):
+                # "That the Committee: 1. Noted ... 2. Approved ...": a list numbered from one, in order, is entries too.
+                numbered = NUMBERED_ENTRY.match(text)
+                if numbered and int(numbered.group(1)) == counted + 1:
+                    counted += 1
+                elif not LIST_ENTRY.match(text):
                     return entries
                 seen.add(text)
                 entry = lead.beside(text, chunk, start)

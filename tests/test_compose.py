@@ -528,3 +528,18 @@ def test_a_forms_capitalised_fields_are_a_cover_line_and_a_paragraph_number_is_n
     assert not cover_line("RESOLVED: That the council objects to the application for the reasons given by the planning officer.")
     assert not has_figure("16. WPL revenue can also be directed towards transport programmes.")
     assert has_figure("5. The whole scheme would cost around £2million.")
+
+
+def test_a_decision_numbered_from_one_is_a_list_of_its_parts():
+    chunk = _chunk(
+        "(d) Decision taken\n"
+        "That the Committee for Transport and Connectivity:\n"
+        "1. Noted the outcomes of the review of evidence and best practice.\n"
+        "2. Approved launching a six-week public engagement on the outcomes.\n"
+        "4. Authorised the Director to decide which proposals proceed.\n"
+        "(e) Exempt Information?"
+    )
+    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
+    lead = Evidence("That the Committee for Transport and Connectivity:", chunk, 1, 1.0, 0, frozenset(), chunk.text.index("That"))
+    # In order from one: "4." after "2." is another list, or a paragraph, not the third part.
+    assert [e.text[:2] for e in composer.list_entries(lead)] == ["1.", "2."]
