@@ -238,6 +238,18 @@ class KeywordIndex:
         positions = range(len(self.chunks)) if mask is None else np.flatnonzero(mask)
         return any(hint in self.chunks[i].text and test(self.chunks[i].text) for i in positions)
 
+    def holding(self, text: str) -> np.ndarray | None:
+        """Which chunks hold every term of a text (None when it has no terms: then any chunk may say it)."""
+        terms = set(tokens(text))
+        if self.bm25 is None or not terms:
+            return None
+        held = np.ones(len(self.chunks), dtype=bool)
+        for term in terms:
+            if term not in self._vocab_ids:
+                return np.zeros(len(self.chunks), dtype=bool)
+            held &= self.bm25.get_scores([term]) > 0
+        return held
+
     def search(self, query: str, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         """(chunk position, BM25 score) of the best k chunks that pass the mask (None: every chunk)."""
         if self.bm25 is None:

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+import numpy as np
+
 from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
@@ -244,7 +246,11 @@ class Tracer:
             for hit in self.search(identifier, filters, 40):
                 pool.setdefault(hit.chunk.chunk_id, hit)
         if matter.identifiers:
-            for position, chunk in enumerate(self.keyword.chunks):
+            # Only the chunks holding an identifier's words are read for it (the keyword index knows which).
+            held = [self.keyword.holding(identifier) for identifier in matter.identifiers]
+            positions = range(len(self.keyword.chunks)) if any(h is None for h in held) else np.flatnonzero(np.logical_or.reduce(held))
+            for position in positions:
+                chunk = self.keyword.chunks[position]
                 if (mask is None or mask[position]) and chunk.chunk_id not in pool and matter.names(chunk.text):
                     pool[chunk.chunk_id] = Hit(chunk=chunk, score=0.0)
         # Minutes refer back ("minute 45/14"): the item they name is part of the story too.

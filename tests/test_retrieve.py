@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from assistant.records import Filters
-from assistant.retrieve import Retriever
+from assistant.retrieve import KeywordIndex, Retriever
 from ingest.pipeline import ingest_corpus
 from ingest.store import Store
+from fakes import make_chunk
 from paperfactory import make_report
 
 TOPICS = [
@@ -213,3 +214,16 @@ def test_the_registry_is_read_again_only_when_its_token_changed(store, settings,
     store._renew_token()  # another process wrote through its Store
     again = Retriever(store, fake_embeddings, saved=keyword_folder(settings))
     assert new not in again.keyword.papers() and reads == [1], "a token that differs from the saved one: the registry is read"
+
+
+def test_holding_finds_the_chunks_with_every_word_of_a_text_in_any_case():
+    chunks = [
+        make_chunk("A cheque towards the Bonfire and Beacon insurance.", paper="a", ordinal=0),
+        make_chunk("The beacon was lit on the green.", paper="b", ordinal=0),
+        make_chunk("The WPL outline business case.", paper="c", ordinal=0),
+    ]
+    index = KeywordIndex(chunks)
+    assert index.holding("Bonfire & Beacon").tolist() == [True, False, False]
+    assert index.holding("wpl").tolist() == [False, False, True]
+    assert not index.holding("Low Farm").any()  # a word no chunk holds
+    assert index.holding("& ,") is None  # no words: any chunk may say it
