@@ -23,7 +23,7 @@ from .text import squash
 
 SERIES: tuple[tuple[str, re.Pattern], ...] = (
     ("Value delivered", re.compile(r"\bdeliver(?:ed|y)\b|\bvalidated\b|\bachieved\b", re.I)),
-    ("Local spend", re.compile(r"\blocal(?:ly)?[- ](?:spend|economy)\b|\bspend(?:ing)? (?:with|in) (?:local|rotherham|the borough|borough)", re.I)),
+    ("Local spend", re.compile(r"\blocal(?:ly)?[- ](?:spend|economy)\b|\bspend(?:ing)? (?:with|in) (?:local|the (?:borough|city|county|district|area)|borough)", re.I)),
     ("Commitments secured", re.compile(r"\bcommit(?:ments?|ted)\b|\bsecured\b|\bpledged\b", re.I)),
 )
 # "not £113m", "rather than £113m": an amount the sentence says is wrong.
