@@ -213,3 +213,31 @@ def test_the_registry_is_read_again_only_when_its_token_changed(store, settings,
     store._renew_token()  # another process wrote through its Store
     again = Retriever(store, fake_embeddings, saved=keyword_folder(settings))
     assert new not in again.keyword.papers() and reads == [1], "a token that differs from the saved one: the registry is read"
+
+
+def test_exact_scores_of_scattered_rows_are_the_products_row_by_row(monkeypatch):
+    import numpy as np
+
+    import assistant.retrieve as retrieve
+    from assistant.retrieve import ClusterIndex, KeywordIndex
+
+    monkeypatch.setattr(retrieve, "SCORE_BLOCK", 64)  # several blocks and a short last one
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(1000, 24)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    query = vectors[7]
+    rows = np.sort(rng.choice(1000, 300, replace=False))
+    plain = KeywordIndex.__new__(KeywordIndex)
+    plain.vectors, plain.clusters = vectors, None
+    clustered = KeywordIndex.__new__(KeywordIndex)
+    clustered.vectors, clustered.clusters = vectors, ClusterIndex.train(vectors)
+    for index in (plain, clustered):
+        assert np.array_equal(index._exact(rows, query), vectors[rows] @ query), "read through the grouped copy when clustered"
+    assert np.array_equal(clustered.clusters.grouped[clustered.clusters.place], vectors)
+
+
+def test_a_retriever_runs_blas_on_one_thread(store, fake_embeddings):
+    from threadpoolctl import threadpool_info
+
+    Retriever(store, fake_embeddings)
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
