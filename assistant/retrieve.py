@@ -471,7 +471,9 @@ def one_blas_thread() -> None:
     second thread adds little, and OpenBLAS's helper thread spins on a core after each call. On two cores
     that spinning took the core the question embedding (onnxruntime) and the answer rules were waiting for:
     at 100k chunks on a busy machine, side by side, embedding p50 7.5 -> 3.5 ms and compose 8.2 -> 4.0 ms.
-    One thread's products are bitwise the same as two threads' (each row is one thread's dot product).
+    It also makes the last bits of a score independent of how many cores the machine has: OpenBLAS's
+    default is one thread a core, and one gold case (a trace choosing between sentences that score alike)
+    read one meeting's lines differently with one thread than with two, its metrics unchanged.
     """
     global _ONE_BLAS_THREAD
     if not _ONE_BLAS_THREAD:
