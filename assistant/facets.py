@@ -45,6 +45,8 @@ class Facets:
         date_codes, self.date = _codes(meeting_date)
         self._dates = sorted(date_codes)
         """Every distinct meeting date, sorted; a row's date code is its place here."""
+        self._date_array = np.asarray(self._dates, dtype=str)
+        """The same as an array: searchsorted made one from the list every time (0.8 ms a filter at 300k chunks)."""
         self.dated = self.date != date_codes[""] if "" in date_codes else np.ones(self.size, dtype=bool)
         self._masks: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -77,9 +79,9 @@ class Facets:
             # so ranges are code ranges.
             in_range = self.dated.copy()
             if filters.date_from:
-                in_range &= self.date >= np.searchsorted(self._dates, filters.date_from, side="left")
+                in_range &= self.date >= np.searchsorted(self._date_array, filters.date_from, side="left")
             if filters.date_to:
-                in_range &= self.date < np.searchsorted(self._dates, filters.date_to, side="right")
+                in_range &= self.date < np.searchsorted(self._date_array, filters.date_to, side="right")
             keep &= in_range | ~self.dated if filters.undated else in_range
         keep.flags.writeable = False
         with self._lock:

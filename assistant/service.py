@@ -79,6 +79,11 @@ def end_round(hits: list[Hit], filters: Filters, end: str, near: float = 0.1) ->
     )
 
 
+def _total(started: float) -> dict[str, float]:
+    """The timings of an answer that searched nothing: its total alone."""
+    return {"total_ms": (time.perf_counter() - started) * 1000}
+
+
 class Assistant:
     """Answers questions over one index. One instance per process; safe for concurrent callers."""
 
@@ -217,18 +222,19 @@ class Assistant:
         A question never raises: a fault in one rule for one text is logged with the question, and the
         user is told plainly that the answer failed (the app and the CLI never show a traceback).
         """
+        started = time.perf_counter()
         try:
             return self._ask(question, mode=mode, filters=filters, history=history, method=method)
         except Exception:  # noqa: BLE001 - the one place every fault of answering ends up
             log.exception("answering %r failed", question)
-            return Answer(question=question, answered=False, answer=ERROR, mode=mode if mode in MODES else "answer")
+            return Answer(question=question, answered=False, answer=ERROR, mode=mode if mode in MODES else "answer", timings_ms=_total(started))
 
     def _ask(self, question: str, *, mode: str | None, filters: Filters | None, history: Sequence[str], method: str | None) -> Answer:
         """ask() without its safety net."""
         started = time.perf_counter()
         question = " ".join(question.split())
         if not self.papers():
-            return Answer(question=question, answered=False, answer=EMPTY_INDEX, mode=mode or "answer")
+            return Answer(question=question, answered=False, answer=EMPTY_INDEX, mode=mode or "answer", timings_ms=_total(started))
         spelt, corrected = self.spelling(question)
         standalone, applied = self.scope.resolve(spelt, history, filters)
         # What kind of answer is wanted is read from the words typed when a follow-up asks its own question ("and who wrote it?").
@@ -241,13 +247,14 @@ class Assistant:
         # The answer says how it read the question: a date set aside, a misspelt word (refused or not).
         spelling = SPELLING_NOTE.format(changes=", ".join(f"“{typed}” as “{meant}”" for typed, meant in corrected)) if corrected else ""
         if notice:
-            return Answer(question=question, answered=False, answer=notice, mode=mode, filters=applied)
+            return Answer(question=question, answered=False, answer=notice, mode=mode, filters=applied, timings_ms=_total(started))
         # A timeline wants every meeting on the topic, so it draws on many more chunks.
         k = {"timeline": 80, "draft": 16, "commitments": 12}.get(mode, self.settings.top_k)
         query = standalone
         if mode == "commitments":
             query = f"{standalone} recommendations resolved priorities agreed"
         retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
+        tried = [retrieval]  # each search's stage times (compose adds its own), summed at the end
         # "When it first adopted the policy", "the latest total": the earliest or latest round of the
         # closest papers. Not in a timeline, nor when the question names years ("what the 2024 policy
         # kept from the original 2019 one" compares the two) or reads "since" a start.
@@ -256,12 +263,14 @@ class Assistant:
             if narrowed := end_round(retrieval.hits, applied, end):
                 applied = narrowed
                 retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
+                tried.append(retrieval)
         answer = self._compose(standalone, reading, retrieval, applied)
         if answer is None and (applied.date_from or applied.date_to) and not applied.undated and self.scope.unsearched(applied):
             # Nothing in the papers of those dates; the papers whose meeting ingest could not tell may
             # hold it (a comparator's annual report, a consultation filed beside the agendas).
             wider = replace(applied, undated=True)
             retrieval = self._retrieve(query, wider, k, method or self.settings.retriever)
+            tried.append(retrieval)
             if (answer := self._compose(standalone, reading, retrieval, wider)) is not None:
                 applied = wider
         note = " ".join(
@@ -273,7 +282,7 @@ class Assistant:
         )
         if answer is None:
             answer = Answer(question=question, answered=False, answer=REFUSAL, mode=mode, filters=applied)
-        timings = dict(retrieval.timings_ms, total_ms=(time.perf_counter() - started) * 1000)
+        timings = dict(sum((Counter(r.timings_ms) for r in tried), Counter()), total_ms=(time.perf_counter() - started) * 1000)
         return Answer(
             question=question,
             answered=answer.answered,
@@ -379,7 +388,7 @@ class Assistant:
             own_query = re.sub(rf"\b(?:{'|'.join(others)})(?:'s|’s)?\b", " ", query, flags=re.I)
             parts.append(self.retriever.search(own_query, replace(filters, councils=(council,)), k=k, method=method))
         hits = [hit for rank in zip_longest(*(p.hits for p in parts)) for hit in rank if hit is not None][:k]
-        timings = {name: sum(p.timings_ms.get(name, 0.0) for p in parts) for name in parts[0].timings_ms}
+        timings = dict(sum((Counter(p.timings_ms) for p in parts), Counter()))
         return Retrieval(hits=hits, timings_ms=timings)
 
     def _ask_llm(self, question: str, hits: list[Hit], mode: str, filters: Filters, composer: Composer) -> Answer | None:

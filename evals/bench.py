@@ -1,7 +1,7 @@
 """Benchmarks: ingest throughput, query latency and memory by index size, start-up, Chroma server, concurrency.
 
 python -m evals.bench [--sizes 1000,10000,100000] [--out evals/results/bench.json] [--questions 30]
-                      [--real ../shared/realcorpus] [--merge]
+                      [--real ../shared/realcorpus] [--merge] [--keep /tmp/bench-indexes]
 
 - Ingest: parsing alone (pages/s), embedding alone (chunks/s), a whole ingest of corpus/ into a
   fresh index, and a re-ingest of the unchanged corpus (a sync that should skip everything).
@@ -52,6 +52,8 @@ VECTORS = (
 )
 TRACE_QUESTION = "How has social value reporting developed over the years?"
 STAGES = ("embed_ms", "dense_ms", "keyword_ms", "fusion_ms", "compose_ms", "total_ms")
+BUILT = "bench-built.json"
+"""Written into a size's index folder once its build is complete: with --keep, a later run reuses the index."""
 
 
 def _env() -> dict:
@@ -171,30 +173,40 @@ def _copies(records, size: int, seed: int = 7, start_copy: int = 0):
 
 def run_size(size: int, pickle_path: Path, index_dir: Path, questions: list[str], chroma_url: str = "") -> dict:
     """Build an index of `size` chunks and time Assistant.ask on the questions (this process only)."""
+    from assistant.prompts import ERROR
     from assistant.service import Assistant
     from assistant.settings import Settings
     from ingest.embedding import embeddings_for
     from ingest.pipeline import EMBED_AT_ONCE
     from ingest.store import Store
 
-    records = pickle.loads(pickle_path.read_bytes())
     settings = Settings(index_dir=index_dir, root=ROOT, chroma_url=chroma_url)
     store = Store.from_settings(settings)
-    started = time.perf_counter()
-    chunks = 0
-    papers = 0
-    # Written in groups, as ingest writes them.
-    group: list = []
-    for paper, paper_chunks, vectors in _copies(records, size):
-        group.append((paper, paper_chunks, vectors))
-        if sum(len(c) for _, c, _ in group) >= EMBED_AT_ONCE:
+    built = index_dir / BUILT
+    kept = None
+    if built.is_file() and not chroma_url:
+        # --keep: an index of this size built by an earlier run (the 1M build is over an hour on 2 cores).
+        kept = json.loads(built.read_text())
+        chunks, papers, build_s = kept["chunks"], kept["papers"], kept["build_s"]
+    else:
+        records = pickle.loads(pickle_path.read_bytes())
+        started = time.perf_counter()
+        chunks = 0
+        papers = 0
+        # Written in groups, as ingest writes them.
+        group: list = []
+        for paper, paper_chunks, vectors in _copies(records, size):
+            group.append((paper, paper_chunks, vectors))
+            if sum(len(c) for _, c, _ in group) >= EMBED_AT_ONCE:
+                store.write_papers(group)
+                group = []
+            chunks += len(paper_chunks)
+            papers += 1
+        if group:
             store.write_papers(group)
-            group = []
-        chunks += len(paper_chunks)
-        papers += 1
-    if group:
-        store.write_papers(group)
-    build_s = time.perf_counter() - started
+        build_s = time.perf_counter() - started
+        if not chroma_url:
+            built.write_text(json.dumps({"chunks": chunks, "papers": papers, "build_s": round(build_s, 1), "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}))
 
     # As the app runs: questions embedded on settings.embed_threads, and after the warm-up the heap
     # (model, index) frozen out of the collector's passes (app.main).
@@ -211,19 +223,22 @@ def run_size(size: int, pickle_path: Path, index_dir: Path, questions: list[str]
         trace = assistant.ask(TRACE_QUESTION, mode="timeline")
         trace_s.append(time.perf_counter() - started)
     years = sorted({e.meeting_date[:4] for e in trace.events if e.meeting_date})
-    totals, stages, answered = [], {s: [] for s in STAGES}, 0
+    totals, stages, answered, errors = [], {s: [] for s in STAGES}, 0, 0
     for question in questions:
         started = time.perf_counter()
         answer = assistant.ask(question)
         totals.append((time.perf_counter() - started) * 1000)
         answered += answer.answered
+        errors += answer.answer == ERROR
         for stage in STAGES:
-            stages[stage].append(float(answer.timings_ms.get(stage, 0.0)))
+            if stage in answer.timings_ms:  # a fail-closed notice searched nothing: it has a total only
+                stages[stage].append(float(answer.timings_ms[stage]))
     out = {
         "chunks": chunks,
         "papers": papers,
         "client": "http" if chroma_url else "embedded",
         "build_s": round(build_s, 1),
+        "build": f"kept from an earlier run ({kept.get('finished', '')}; {kept.get('note', 'bench --keep')})" if kept else "this run",
         "first_ask_s": round(first_s, 2),
         "trace_p50_s": round(percentile(trace_s, 50), 3),
         "trace_max_s": round(max(trace_s), 3),
@@ -231,14 +246,17 @@ def run_size(size: int, pickle_path: Path, index_dir: Path, questions: list[str]
         "trace_years": f"{years[0]}-{years[-1]}" if years else "",
         "asks": len(questions),
         "answered": answered,
+        "errors": errors,
         "p50_ms": round(percentile(totals, 50), 1),
         "p95_ms": round(percentile(totals, 95), 1),
         "rss_mb": round(_peak_rss_mb(), 1),
     }
     for stage in STAGES:
-        name = stage.removesuffix("_ms")
-        out[f"{name}_p50_ms"] = round(percentile(stages[stage], 50), 2)
-        out[f"{name}_ms"] = round(sum(stages[stage]) / len(stages[stage]), 2)
+        # Over the asks that ran the stage; summed over a question's searches (a narrowed or widened second search).
+        name, values = stage.removesuffix("_ms"), stages[stage] or [0.0]
+        out[f"{name}_p50_ms"] = round(percentile(values, 50), 2)
+        out[f"{name}_ms"] = round(sum(values) / len(values), 2)
+        out[f"{name}_asks"] = len(stages[stage])
     return out
 
 
@@ -465,6 +483,10 @@ def bench_startup_at(index_dir: Path, question: str, records_path: Path, runs: i
     store.write_papers([(paper, chunks, vectors)])
     after_one = bench_startup(index_dir, question, runs=1)
     again = bench_startup(index_dir, question, runs=1)
+    # The index as built again, for a --keep run to reuse, and its saved keyword index in step with it
+    # (the app's start-up, measured next, would otherwise re-index after a change).
+    store.remove_paper(paper.paper_id)
+    bench_startup(index_dir, question, runs=1)
     return {
         "saved_s": saved["runs_s"], "best_s": saved["best_s"], "answered": saved["answered"],
         "after_one_paper_added_s": after_one["best_s"], "next_start_s": again["best_s"], "question": question,
@@ -630,7 +652,7 @@ def render(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-SECTIONS = ("real", "startup", "app", "server", "concurrent")
+SECTIONS = ("real", "query", "startup", "app", "server", "concurrent")
 
 
 def main(argv=None) -> int:
@@ -645,6 +667,10 @@ def main(argv=None) -> int:
     parser.add_argument("--skip", default="", help=f"Sections to leave out, comma-separated: {', '.join(SECTIONS)}.")
     parser.add_argument("--no-server", action="store_true", help="Skip the Chroma server comparison (= --skip server).")
     parser.add_argument("--merge", action="store_true", help="Keep what --out holds and replace only what this run measured.")
+    parser.add_argument(
+        "--keep", type=Path, default=None,
+        help="Keep each size's index in KEEP/size-N (not a temporary folder) and reuse one an earlier run finished there (its build_s is that run's).",
+    )
     parser.add_argument("--worker-size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--pickle", help=argparse.SUPPRESS)
     parser.add_argument("--index-dir", help=argparse.SUPPRESS)
@@ -659,6 +685,10 @@ def main(argv=None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="council-bench-"))
+
+    def sized(size: int) -> Path:
+        return (args.keep if args.keep else work) / f"size-{size}"
+
     result: dict = json.loads(args.out.read_text()) if args.merge and args.out.is_file() else {}
     runs = result.setdefault("runs", [])
     command = "python -m evals.bench" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
@@ -673,22 +703,22 @@ def main(argv=None) -> int:
             print("real papers ...", file=sys.stderr, flush=True)
             result["real"] = bench_real(args.real, work, [b for b in args.backends.split(",") if b])
         query = result.setdefault("query", {})
-        for size in sizes:
+        for size in sizes if "query" not in skip else []:
             print(f"query at {size} chunks ...", file=sys.stderr, flush=True)
-            query[str(size)] = _run_worker(size, work / "papers.pkl", work / f"size-{size}", questions_file)
+            query[str(size)] = _run_worker(size, work / "papers.pkl", sized(size), questions_file)
         result["vectors"] = VECTORS
         result["query_questions"] = len(questions)
         # Start-up, the app and the server at the largest size up to 100k chunks.
-        at = max((s for s in sizes if s <= 100_000), default=0)
+        at = max((s for s in sizes if s <= 100_000 and sized(s).is_dir()), default=0)  # built now, or kept (--skip query --keep)
         if "startup" not in skip:
             print("start-up ...", file=sys.stderr, flush=True)
             result["startup"] = bench_startup(index_dir, questions[0])
             result["startup_s_to_first_answer"] = result["startup"]["best_s"]
             if at:
-                result["startup_at_size"] = {"size": at} | bench_startup_at(work / f"size-{at}", questions[0], work / "papers.pkl")
+                result["startup_at_size"] = {"size": at} | bench_startup_at(sized(at), questions[0], work / "papers.pkl")
         if "app" not in skip and at:
             print("app start-up ...", file=sys.stderr, flush=True)
-            result["app_startup"] = {"size": at} | bench_app_startup(work / f"size-{at}", questions[0])
+            result["app_startup"] = {"size": at} | bench_app_startup(sized(at), questions[0])
         if "server" not in skip and at:
             print(f"chroma server at {at} chunks ...", file=sys.stderr, flush=True)
             process, url = start_chroma(work / "server-data")

@@ -61,7 +61,6 @@ def test_dense_search_in_memory_agrees_with_chroma(store, fake_embeddings, filte
         assert {h.chunk.chunk_id for h in exact} == {h.chunk.chunk_id for h in chroma}
 
 
-
 def test_the_keyword_leader_the_meaning_search_misses_stays_among_the_hits(store, fake_embeddings, monkeypatch):
     retriever = Retriever(store, fake_embeddings)
     keyword = retriever.keyword
@@ -227,3 +226,31 @@ def test_holding_finds_the_chunks_with_every_word_of_a_text_in_any_case():
     assert index.holding("wpl").tolist() == [False, False, True]
     assert not index.holding("Low Farm").any()  # a word no chunk holds
     assert index.holding("& ,") is None  # no words: any chunk may say it
+
+
+def test_exact_scores_of_scattered_rows_are_the_products_row_by_row(monkeypatch):
+    import numpy as np
+
+    import assistant.retrieve as retrieve
+    from assistant.retrieve import ClusterIndex, KeywordIndex
+
+    monkeypatch.setattr(retrieve, "SCORE_BLOCK", 64)  # several blocks and a short last one
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(1000, 24)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    query = vectors[7]
+    rows = np.sort(rng.choice(1000, 300, replace=False))
+    plain = KeywordIndex.__new__(KeywordIndex)
+    plain.vectors, plain.clusters = vectors, None
+    clustered = KeywordIndex.__new__(KeywordIndex)
+    clustered.vectors, clustered.clusters = vectors, ClusterIndex.train(vectors)
+    for index in (plain, clustered):
+        assert np.array_equal(index._exact(rows, query), vectors[rows] @ query), "read through the grouped copy when clustered"
+    assert np.array_equal(clustered.clusters.grouped[clustered.clusters.place], vectors)
+
+
+def test_a_retriever_runs_blas_on_one_thread(store, fake_embeddings):
+    from threadpoolctl import threadpool_info
+
+    Retriever(store, fake_embeddings)
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")

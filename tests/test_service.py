@@ -422,3 +422,14 @@ def test_a_date_filter_that_finds_nothing_reads_the_papers_whose_date_is_not_kno
     # What the papers of those dates answer is answered from them alone.
     answer = assistant.ask("What social value priorities did Cabinet agree in 2022?")
     assert answer.answered and not answer.filters.undated and UNDATED_NOTE not in answer.answer
+
+
+def test_every_answer_says_what_its_stages_cost(assistant, monkeypatch):
+    stages = {"embed_ms", "dense_ms", "keyword_ms", "fusion_ms", "compose_ms", "total_ms"}
+    answered = assistant.ask("What share of the tender score does social value count for?")
+    assert answered.answered and stages <= set(answered.timings_ms)
+    assert answered.timings_ms["total_ms"] >= sum(answered.timings_ms[s] for s in stages - {"total_ms"}) * 0.99
+    # A fail-closed notice and the error sentence searched nothing, and still say how long they took.
+    assert set(assistant.ask("What did Cabinet decide in 1997?").timings_ms) == {"total_ms"}
+    monkeypatch.setattr(assistant.retriever, "search", lambda *a, **k: 1 / 0)
+    assert set(assistant.ask("What share of the tender score does social value count for?").timings_ms) == {"total_ms"}
