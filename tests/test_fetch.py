@@ -315,7 +315,10 @@ def test_one_request_at_a_time_with_the_delay_between(fake, tmp_path):
     fetch_site(f"{fake.url}/mgIssueHistoryHome.aspx?IId=701", tmp_path / "papers", settings=FAST.model_copy(update={"delay": 0.2}))
     starts = sorted((started, finished) for started, finished, *_ in fake.requests)
     assert fake.max_in_flight == 1
-    assert len(starts) >= 3 and all(b[0] - a[0] >= 0.19 for a, b in zip(starts, starts[1:]))
+    # The times are the fake server's, when each request reached it: on a busy machine one arrives some
+    # milliseconds late and the next gap looks that much shorter (0.188 s seen). Without the delay the
+    # gaps are a millisecond or two.
+    assert len(starts) >= 3 and all(b[0] - a[0] >= 0.15 for a, b in zip(starts, starts[1:]))
 
 
 # -- the command line ---------------------------------------------------------------------------------
