@@ -487,15 +487,10 @@ def one_blas_thread() -> None:
     default is one thread a core, and one gold case (a trace choosing between sentences that score alike)
     read one meeting's lines differently with one thread than with two, its metrics unchanged.
     """
-    global _ONE_BLAS_THREAD
-    if not _ONE_BLAS_THREAD:
-        from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits
 
-        threadpool_limits(limits=1, user_api="blas")
-        _ONE_BLAS_THREAD = True
-
-
-_ONE_BLAS_THREAD = False
+    # Every BLAS loaded by now (not only the first time: a library loaded later, torch's, would keep its threads).
+    threadpool_limits(limits=1, user_api="blas")
 
 
 class Retriever:
