@@ -56,7 +56,8 @@ MEETING_WORDS = frozenset(
 # A body named in a question: what follows the words that say which committee ("the Transport and Connectivity committee").
 BODY_AFTER = re.compile(r"^(?:[’'`]s)?\s*(?:(?:policy|joint|select|scrutiny|sub|advisory)[- ]?)*(?:committee|board|panel|cabinet|commission|meeting)s?\b", re.I)
 
-_MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
+_MONTH_NAME = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
+_MONTH = r"(" + _MONTH_NAME + r")"
 FINANCIAL_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*(\d\d)\b(?![-/]\d)")
 FULL_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"\s+((?:19|20)\d\d)\b", re.I)
 MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s+((?:19|20)\d\d)\b", re.I)
@@ -87,10 +88,10 @@ APPROVAL = re.compile(r"\b(?:approved?|signed|confirmed|agreed)\b", re.I)
 SINCE_YEAR = re.compile(r"\b(?:(?:since|after)\s+(?:the\s+)?|from\s+)((?:19|20)\d\d)\b", re.I)
 BEFORE_YEAR = re.compile(r"\b(?:before|until|up to|prior to)\s+((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"(?<![\d/-])((?:19|20)\d\d)(?![\d/]|-\d)")
-# "The 2026 surveys", "the 2019 application": a year naming a thing, not a period the question asks about.
-# "To the 2026 surveys" ends a span there, "since the 2019 application" starts one; "the January 2026 newsletter".
+# "The 2026 surveys", "the January 2026 newsletter": a date naming a thing, not a period the question asks about;
+# "to the 2026 surveys" ends a span there, "since the 2019 application" starts one.
 ATTRIBUTIVE_YEAR = re.compile(
-    r"\b(?:(to|until|till|before)\s+|(from|since|after)\s+)?(?:the|a|an|its|their|our|this|that)\s+((?:" + _MONTH.replace("(", "(?:", 1) + r"\s+)?(?:19|20)\d\d)\s+"
+    r"\b(?:(to|until|till|before)\s+|(from|since|after)\s+)?(?:the|a|an|its|their|our|this|that)\s+((?:" + _MONTH_NAME + r"\s+)?(?:19|20)\d\d)\s+"
     r"(?!(?:and|or|to|until)\b)([a-z]+)",
     re.I,
 )

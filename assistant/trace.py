@@ -123,8 +123,7 @@ class Matter:
 
     def asks(self, text_terms: frozenset[str]) -> float:
         """Share of the question's words that a sentence holds (an identifier marks the matter, not what is asked of it)."""
-        total = sum(self.asked.values())
-        return sum(w for t, w in self.asked.items() if t in text_terms) / total if total else 0.0
+        return _share(self.asked, text_terms)
 
     def names(self, text: str) -> bool:
         """Whether a text names one of the matter's identifiers, in any case and with "&" or "and"."""
@@ -143,8 +142,7 @@ class Matter:
         # A matter of common words ("the clerk's pay") is named by two of them together (a name is two), not by "pay" alone.
         if not self.anchors and _words(self.weights.keys() & text_terms) < min(2, _words(self.weights)):
             return 0.0
-        total = sum(self.weights.values())
-        return sum(w for t, w in self.weights.items() if t in text_terms) / total if total else 0.0
+        return _share(self.weights, text_terms)
 
 
 class Tracer:
@@ -169,6 +167,7 @@ class Tracer:
         anchors = frozenset(t for t in terms if weights[t] >= RARE_IDF)
         found: set[str] = set()
         names: set[str] = set()
+        reach: dict[str, int] = {}  # paper id -> its last chunk among the seeds: how far its initials are read, once
         for hit in hits[:SEED_HITS]:
             if _share(weights, set(tokens(f"{hit.chunk.title} {hit.chunk.text}"))) < MATTER_SHARE:
                 continue
@@ -179,7 +178,9 @@ class Tracer:
                 for pattern in IDENTIFIERS:
                     found |= {m.group(0) for m in pattern.finditer(sentence)}
                 names |= {m.group(0) for m in NAME.finditer(sentence) if self._rare_name(m.group(0), terms)}
-            found |= self._initials(hit.chunk, terms)
+            reach[hit.chunk.paper_id] = max(hit.chunk.ordinal, reach.get(hit.chunk.paper_id, 0))
+        for paper_id, last in reach.items():
+            found |= self._initials(paper_id, last, terms)
         # A reference (a planning number, a contract code) names one matter by construction; a name may not.
         found |= {name for name in names - found if self._specific(name, weights)}
         top = set(sorted(terms, key=lambda t: -weights[t])[:2])
@@ -190,12 +191,12 @@ class Tracer:
             terms=terms, weights=_named(weights, named), anchors=anchors, identifiers=frozenset(found), label=" ".join(spelt) or "figure", asked=asked,
         )
 
-    def _initials(self, chunk: Chunk, terms: frozenset[str]) -> set[str]:
-        """The initials its paper defines, up to this chunk, for a name holding the matter's words: "Workplace
+    def _initials(self, paper_id: str, last: int, terms: frozenset[str]) -> set[str]:
+        """The initials a paper defines, up to its chunk `last`, for a name holding the matter's words: "Workplace
         Parking Levy (WPL)" on page 1, and "WPL" on every later page and in every later paper."""
         found = set()
-        for ordinal in range(min(chunk.ordinal, DEFINITION_REACH) + 1):
-            position = self.keyword.position.get(f"{chunk.paper_id}:{ordinal:05d}")
+        for ordinal in range(min(last, DEFINITION_REACH) + 1):
+            position = self.keyword.position.get(f"{paper_id}:{ordinal:05d}")
             if position is None:
                 continue
             for m in DEFINED.finditer(self.keyword.chunks[position].text):
