@@ -442,6 +442,11 @@ def bench_real(real: Path, work: Path, backends: list[str]) -> dict:
     for backend in backends:
         print(f"  ingest build {real} with {backend} ...", file=sys.stderr, flush=True)
         out["ingest"][backend] = _ingest_build(real, _index_env(work / f"real-{backend}", backend, models if backend != "torch" else None))
+    if "onnx-int8" in backends:
+        # Scanned pages cost tesseract ~3 s each on one core: the same run without OCR shows what the text layers alone take.
+        print(f"  ingest build {real} with onnx-int8, no OCR ...", file=sys.stderr, flush=True)
+        env = _index_env(work / "real-onnx-int8-no-ocr", "onnx-int8", models) | {"COUNCIL_OCR": "false"}
+        out["ingest"]["onnx-int8, no OCR"] = _ingest_build(real, env)
     real_set = ROOT / "evals" / "datasets" / "real_v1.yaml"
     for backend in backends:
         print(f"  quality with {backend} ...", file=sys.stderr, flush=True)
@@ -617,7 +622,7 @@ def render(result: dict) -> str:
     if real := result.get("real"):
         lines.append(f"Real papers ({real['corpus']}), ingest build end to end:")
         for backend, row in real["ingest"].items():
-            lines.append(f"  {backend:<10} {row['pages_per_s']:>7} pages/s {row['chunks_per_s']:>7} chunks/s  ({row['pages']} pages, {row['chunks']} chunks, {row['wall_s']} s)")
+            lines.append(f"  {backend:<18} {row['pages_per_s']:>7} pages/s {row['chunks_per_s']:>7} chunks/s  ({row['pages']} pages, {row['chunks']} chunks, {row['wall_s']} s)")
         for backend, sets in real["quality"].items():
             for name, q in sets.items():
                 lines.append(f"  {backend:<10} {name:<8} hybrid recall@5 {q['hybrid_recall@5']:.3f} nDCG@10 {q['hybrid_ndcg@10']:.3f}  dense {q['dense_recall@5']:.3f} / {q['dense_ndcg@10']:.3f}")

@@ -384,3 +384,33 @@ def test_an_unreadable_file_is_read_again_when_what_judged_it_changes(settings, 
     (corpus / "scan.pdf").unlink()
     ingest_corpus(corpus, settings=settings, store=store, embeddings=fake_embeddings)
     assert not settings.refusals_path.exists(), "a file gone from the folder is forgotten"
+
+
+@pytest.mark.skipif(not (REAL_PDFS / "tintern_cc_annual_return_2018-19_SCANNED.pdf").is_file(), reason="../shared/realpdfs is not present on this machine")
+def test_ocr_reads_only_the_scanned_pages_each_with_one_tesseract_thread(monkeypatch, tmp_path):
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from ingest import pdf
+
+    text_page = PdfReader(next(Path("corpus").rglob("*.pdf"))).pages[0]
+    scanned_page = PdfReader(REAL_PDFS / "tintern_cc_annual_return_2018-19_SCANNED.pdf").pages[0]
+    writer = PdfWriter()
+    for page in (text_page, scanned_page, text_page, scanned_page):
+        writer.add_page(page)
+    path = tmp_path / "mixed.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    calls = []
+
+    def tesseract(args, **kwargs):
+        calls.append(kwargs["env"].get("OMP_THREAD_LIMIT"))
+        return subprocess.CompletedProcess(args, 0, stdout="read by OCR", stderr="")
+
+    monkeypatch.setattr(pdf, "tesseract_available", lambda: True)
+    monkeypatch.setattr(pdf.subprocess, "run", tesseract)
+    texts = pdf.extract_page_texts(path.read_bytes(), "mixed.pdf", max_pages=10)
+    assert [t == "read by OCR" for t in texts] == [False, True, False, True]
+    assert texts[0].strip() and texts[0] == texts[2]
+    assert calls == ["1", "1"]
