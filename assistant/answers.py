@@ -5,6 +5,7 @@ A question is read once (question.Reading); its kind picks the strategy that ans
 - Plain: the best sentences on the question's subject, its list unfolded, the report's other sitting beside it.
 - Figure: "how much", "how many", "what share": only sentences that state such an amount, and none is no answer.
 - Person: "who wrote the report": the lines naming whose report it was.
+- Vote: "how did members vote": the minutes' record of the vote on the subject, and none is no answer.
 - Decisions: "what did we commit to": resolutions and recommendations as a list, options and hedges left out.
 - Draft: a prose paragraph from several meetings with references to paste.
 - Timeline: the matter traced meeting by meeting (trace.Tracer).
@@ -18,7 +19,9 @@ page, lists, echoes and citations.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
 from .compose import (
@@ -27,7 +30,7 @@ from .compose import (
 )
 from .question import ASKS_MONEY, Reading, read
 from .records import Answer, Filters, Hit
-from .text import tokens
+from .text import squash, tokens
 
 # -- figures ---------------------------------------------------------------------------------------
 
@@ -47,7 +50,8 @@ AMOUNT_KINDS = (
         re.compile(r"%|\bper ?cent\b|\b(?:half|third|quarter|fifth|tenth)\b", re.I),
     ),
 )
-MONEY_FIGURE = re.compile(r"£\s?\d|\b\d+(?:[.,]\d+)*\s?(?:pounds|million|bn|m)\b", re.I)
+# Money: "£54", "2 million", or as accounts print it, in pounds and pence with no sign ("2,438.00").
+MONEY_FIGURE = re.compile(r"£\s?\d|\b\d+(?:[.,]\d+)*\s?(?:pounds|million|bn|m)\b|(?<![\d.,])\d{1,3}(?:,\d{3})*\.\d\d\b(?![.,]?\d)", re.I)
 # "How many ...?" wants a count: not a sum of money, a share or a year.
 COUNT = re.compile(
     r"(?<![£\d.,])\b(?!(?:19|20)\d\d\b)\d+(?:,\d{3})*\b(?![.,]\d|\s?(?:%|per cent|m\b|bn\b|million))|"
@@ -68,11 +72,15 @@ DANGLING = re.compile(r"^(?:It|Its|This|These|They|Their|Those|He|She|His|Her)\b
 AUTHORSHIP = re.compile(rf"{AUTHOR_LINE.pattern}|\breport (?:of|by|from) the (?:[A-Z][\w'-]*\s(?:and\s|of\s)?)*[A-Z]")
 
 
+PLAIN_LIMIT = 6
+"""Sentences in an answer that is not a list, a draft or a timeline."""
+
+
 class Kind:
     """A kind of answer: how it weighs a sentence, and how it chooses and shows the best ones."""
 
     mode = "answer"
-    limit = 6
+    limit = PLAIN_LIMIT
 
     def weigh(self, text: str, chunk: Chunk, reading: Reading) -> float | None:
         """What this kind adds to a sentence's score (None: the sentence is no evidence for it)."""
@@ -152,6 +160,102 @@ class Person(Plain):
             return None
         chosen = composer.with_openers(chosen + composer.other_sitting(chosen, authorship))
         return _grouped_answer(composer, reading, chosen, filters, bullets=False, unfold={id(chosen[0])}, lead_first=True)
+
+
+# How minutes record a vote: "put to the vote ... CARRIED (8 voting FOR, 1 against)", "(2 For, 7 Against with
+# 0 Abstention)", "carried unanimously", "Approved (Unanimously)". A constitution's voting rules ("each member to
+# have one vote", "to vote in favour of the proposal") record none.
+VOTE_RECORD = re.compile(
+    r"\bput to (?:the|a) vote\b|\b\d+\s+(?:members\s+)?(?:voting|votes?)\b|\(\s*\d+\s+(?:for|in favour)\b|\b\d+\s+against\b|\b\d+\s+abstentions?\b|"
+    r"\b(?:carried|approved|agreed|resolved|adopted|lost|defeated)\W{0,3}\s*(?:\(\s*)?unanimously\b|\bunanimously\s+(?:carried|approved|agreed|resolved|adopted)\b|"
+    r"\bnem(?:\.|ine)?\s?con\b|\b(?:motion|recommendation|amendment|proposal)s?\b[^.]{0,40}\b(?:was|were)\s+(?:carried|lost|defeated|not approved)\b",
+    re.I,
+)
+VOTE_LOST = re.compile(r"\b(?:lost|defeated|fell|not (?:approved|agreed|carried))\b", re.I)
+VOTE_WORDS = frozenset(
+    tokens("vote votes voted voting unanimous unanimously abstain abstained approved agreed decided carried passed members councillors down rejected defeated lost")
+)
+"""Words that ask for the vote, not what it was on."""
+VOTE_CONTEXT = 600
+"""Characters before a vote's record (in its chunk, and the one before) read for what was voted on: minutes record the vote after the item's discussion."""
+VOTE_SUBJECT = 0.3
+"""Share of the question's weighted terms that a vote's record with the discussion before it must hold (set on the development sets)."""
+
+
+class Vote(Plain):
+    """ "How did members vote on ...?": the minutes' record of the vote on the question's subject, with what was put.
+
+    A vote is recorded in a line of its own ("On being put to the vote the recommendation was CARRIED
+    (8 voting for, 1 against)") after the item's discussion, which names what was voted on. Papers
+    that say much about the subject but record no vote on it do not answer: the statements to a
+    meeting are not its vote.
+    """
+
+    limit = 4
+
+    def answer(self, composer, reading, hits, filters):
+        # Minutes record a vote after the discussion, which may end one chunk and the vote open the next.
+        held = {h.chunk.chunk_id for h in hits}
+        following = [
+            replace(hit, chunk=after) for hit in hits
+            if hit.chunk.doc_type == "minutes" and (after := composer.adjacent(hit.chunk, 1)) is not None and after.chunk_id not in held
+        ]
+        candidates = self.candidates(composer, reading, hits + list({h.chunk.chunk_id: h for h in following}.values()), filters)
+        records = [
+            e for e in candidates
+            if VOTE_RECORD.search(e.text) and self.on_subject(composer, reading, e, filters) >= VOTE_SUBJECT
+            and (not reading.lost_vote or VOTE_LOST.search(e.text))
+        ]
+        # Not composer.select: one meeting's records are alike but for their figures, and each is its own vote.
+        best = records[0].score if records else 0.0
+        chosen: list[Evidence] = []
+        for record in records:
+            if len(chosen) < self.limit and record.score >= FLOOR * best and record.key not in {e.key for e in chosen} and composer.verified(record):
+                chosen.append(record)
+        if not chosen:
+            return None
+        # Each record after what was put to the vote: "Recommendation 4c: approves the removal of ...", then "LOST (4 for, 5 against)".
+        shown: list[Evidence] = []
+        for record in chosen:
+            put = self.motion(record)
+            shown += [put, record] if put is not None and composer.verified(put) and put.key not in {e.key for e in shown} else [record]
+        # Then the best of what those meetings said on the subject (a motion is often moved sentences before its
+        # vote), but not their other votes.
+        meetings = {meeting_key(e.chunk) for e in chosen}
+        keys = {e.key for e in shown}
+        for candidate in candidates:
+            if len(shown) >= PLAIN_LIMIT or candidate.score < FLOOR * best:
+                break
+            if meeting_key(candidate.chunk) in meetings and candidate.key not in keys and not VOTE_RECORD.search(candidate.text) and composer.verified(candidate):
+                shown.append(candidate)
+                keys.add(candidate.key)
+        return _grouped_answer(composer, reading, shown, filters, bullets=False, unfold=set(), lead_first=True)
+
+    @staticmethod
+    def motion(record: Evidence) -> Evidence | None:
+        """The sentence before a vote's record in its chunk (what was put), unless it records a vote itself."""
+        spans = [(start, end) for start, end in sentence_spans(record.chunk.text) if end <= record.start]
+        if not spans:
+            return None
+        text = squash(record.chunk.text[spans[-1][0] : spans[-1][1]])
+        return None if VOTE_RECORD.search(text) or len(text.split()) < 4 else record.beside(text, record.chunk, spans[-1][0])
+
+    @staticmethod
+    def subject_weights(composer, reading, filters) -> dict[str, float]:
+        """The question's weighted terms less those asking for a vote: what the vote was on."""
+        return {t: composer.idf(t) for t in composer.topic_terms(reading.text, filters) - VOTE_WORDS}
+
+    @staticmethod
+    def on_subject(composer, reading, evidence, filters) -> float:
+        """Share of the question's subject (its weighted terms less those asking for a vote) in the record and the discussion before it."""
+        before = evidence.chunk.text[: evidence.start]
+        if len(before) < VOTE_CONTEXT and (previous := composer.adjacent(evidence.chunk, -1)) is not None:
+            before = f"{previous.text}\n{before}"
+        before = before[-VOTE_CONTEXT:]
+        held = evidence.terms | frozenset(tokens(f"{evidence.chunk.title} {before}"))
+        weights = Vote.subject_weights(composer, reading, filters)
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in held) / total if total else 1.0
 
 
 class Decisions(Kind):
@@ -245,7 +349,7 @@ class Timeline(Kind):
         return self.tracer.trace(reading.text, hits, filters) or Chronicle().answer(composer, reading, hits, filters)
 
 
-KINDS: dict[str, Kind] = {"plain": Plain(), "figure": Figure(), "person": Person(), "decisions": Decisions(), "draft": Draft(), "timeline": Chronicle()}
+KINDS: dict[str, Kind] = {"plain": Plain(), "figure": Figure(), "person": Person(), "vote": Vote(), "decisions": Decisions(), "draft": Draft(), "timeline": Chronicle()}
 
 
 def kind_of(reading: Reading, tracer=None) -> Kind:
@@ -275,10 +379,10 @@ def states_amount(question: str, text: str) -> bool:
     text = REFERENCE.sub(" ", text)
     many = re.search(r"\b(?:how many|number of)\s+(.*)", question, re.I)
     if not many:
-        # "What hourly rate ...?", "what percentage ...?": an amount of that kind, not the £27.8m of commitments.
-        if any(asked.search(question) and not stated.search(text) for asked, stated in AMOUNT_KINDS):
-            return False
-        # "What £ proxy value ...?", "what does it cost?": a sum of money, not any number.
+        # "What hourly rate ...?", "what percentage of spend ...?": an amount of that kind, not the £27.8m of commitments.
+        if kinds := [stated for asked, stated in AMOUNT_KINDS if asked.search(question)]:
+            return all(stated.search(text) for stated in kinds) and bool(QUANTITY.search(text))
+        # "What £ proxy value ...?", "what does it cost?", "how much money ...?": a sum of money, not any number.
         return bool(MONEY_FIGURE.search(text) if ASKS_MONEY.search(question) else QUANTITY.search(text))
     # "Of the measures chosen, how many are there?" names its things before the question: any count will do.
     verb = re.match(r"(?:are|were|is|was|did|do|does|have|has|had|there|of them)\b", many.group(1), re.I)

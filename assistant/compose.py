@@ -152,10 +152,13 @@ class Composer:
         idf: Callable[[str], float],
         next_chunk: Callable[[Chunk], Chunk | None] = lambda chunk: None,
         vocabulary: Container[str] = (),
+        adjacent: Callable[[Chunk, int], Chunk | None] = lambda chunk, step: None,
     ) -> None:
         self.page_texts = page_texts
         self.idf = idf
         self.next_chunk = next_chunk
+        self.adjacent = adjacent
+        """The chunk so many places after (negative: before) one in its paper, of whatever item."""
         self.vocabulary = vocabulary
         """The indexed terms (empty: take every term as indexed)."""
         self.echoes: dict[tuple[str, str], list[Evidence]] = {}

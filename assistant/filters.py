@@ -516,6 +516,21 @@ def trace_span(question: str, filters: Filters) -> Filters:
     )
 
 
+# "A note for the January 2026 newsletter", "a paragraph for our 2026 report": the date of what is being written.
+OUTPUT_DATE = re.compile(r"\bfor\s+(?:the|a|an|our|its|their|this|next)\s+((?:" + _MONTH_NAME + r"\s+)?(?:19|20)\d\d)\s+[a-z]+", re.I)
+
+
+def draft_span(question: str, filters: Filters) -> Filters:
+    """A draft's filters: a date naming what is being written ("a note for the January 2026 newsletter") says when
+    it will be read, not which meetings it draws on, and is set aside; a date of its subject ("a paragraph on the
+    2022 priorities") stands."""
+    facet, said = next(((f, s) for f, s in filters.labels if f in ("year", "month")), ("", ""))
+    if not said or not any(m.group(1).lower() == said.lower() for m in OUTPUT_DATE.finditer(question)):
+        return filters
+    kept = tuple(label for label in filters.labels if label[0] != facet)
+    return replace(filters, date_from="", date_to="", labels=kept + ((NAMING, said),))
+
+
 def describe(filters: Filters) -> str:
     """Human words for what a filter asked: "committee OSMB and year 2017"."""
     names = {"financial_year": "financial year", "doc_type": "document type", "recent": ""}

@@ -3,7 +3,7 @@
 REFUSAL = "The committee papers in the index do not answer this question."
 NO_MATCH = "No papers in the index match {what}, so there is nothing to cite."
 CONTENT_DATE_NOTE = "No papers from {what} are in the index; this answer draws on papers of other meetings that refer to it."
-NAMING_NOTE = "{year} was read as naming what the question is about, so the trace is not limited to meetings of that date."
+NAMING_NOTE = "{year} was read as naming a thing, not as the date of the meetings asked about, so the answer is not limited to meetings of that date."
 SPELLING_NOTE = "Read {changes}."
 EMPTY_INDEX = "The index holds no papers yet. Add PDFs to the corpus folder and run `make index`."
 UNSEARCHED_NOTE = "{count} paper{s} with no known meeting date or committee could not be filtered and were not searched."

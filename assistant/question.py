@@ -58,13 +58,15 @@ ASKS_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 """A count: answers.states_amount finds it beside the things counted, so it needs no share of the question's words."""
 ASKS_COUNT = re.compile(
     r"\bhow (?:much|many|big|large|high|low)\b|\b(?:the|what|which) number of\b|"
-    r"\bwhat(?:'s|s| is| was| are| were| did| does| do)?\b[^?.]{0,40}?\b(?:rate|cost|price|fee|sum|percentage|amount|proxy value)\b",
+    r"\bwhat(?:'s|s| is| was| are| were| did| does| do)?\b[^?.]{0,40}?\b(?:rate|cost|price|fee|charge|sum|percentage|amount|proxy value)\b",
     re.I,
 )
 # "What share of the score ...?" wants a figure too, but in the papers' own words ("20% of the overall
 # score"): it is not refused for want of the question's words beside the figure, as ASKS_COUNT is.
 ASKS_SHARE = re.compile(r"\bwhat (?:share|proportion)\b", re.I)
-ASKS_MONEY = re.compile(r"£|\b(?:cost|costs|price|fee|fees|pounds?|proxy value|budget)\b", re.I)
+ASKS_MONEY = re.compile(
+    r"£|\b(?:cost(?:s|ing|ed)?|price|fee|fees|charges?|pounds?|proxy value|budget|money|monies|spen[dt]|spending|raised?|income|revenue)\b", re.I
+)
 ASKS_WHEN = re.compile(
     r"\bwhen\b|\bwhat (?:date|dates|period|time)\b|\bwhich (?:meeting|year|month|period)\b|\bhow long\b|\btimetable|\btimescale|\btimeline for\b|\bschedul",
     re.I,
@@ -87,6 +89,10 @@ ASKS_AUTHOR = re.compile(
 ASKS_CHAIR = re.compile(r"\bwho (?:chairs|chaired|(?:is|was) chairing|is (?:the )?chair|was (?:the )?chair|was in the chair)\b|\bwho is (?:its|their) chair\b", re.I)
 # "Can you give an example of ...?": a sentence that gives one ("if, for example, a supplier pledged ...").
 ASKS_EXAMPLE = re.compile(r"\bexamples?\b|\bfor instance\b|\bcase stud(?:y|ies)\b|\billustrat", re.I)
+# "How did members vote on ...?", "Was it unanimous?": the minutes' record of a vote answers, nothing else.
+ASKS_VOTE = re.compile(r"\bvot(?:e|es|ed|ing)\b|\bunanimous|\babstain|\bhow many (?:members|councillors) (?:supported|opposed)\b", re.I)
+# "Which recommendations were voted down?": the votes lost, not those carried.
+ASKS_LOST_VOTE = re.compile(r"\bvoted (?:down|against)\b|\b(?:rejected|defeated|lost|fell|turned down|not (?:approved|agreed|passed|carried))\b", re.I)
 ASKS_WHO = re.compile(
     r"\bwho(?:se)?\b|\bwhich (?:committee|councillor|officer|member|chair(?:man|woman)?|clerk|company|firm|contractor|consultants?)s?\b", re.I
 )
@@ -209,16 +215,22 @@ class Reading:
     author: bool = False
     chair: bool = False
     example: bool = False
+    vote: bool = False
+    """"How did members vote?": the record of the vote ("CARRIED (8 voting for, 1 against)")."""
+    lost_vote: bool = False
+    """"Which were voted down?": the votes lost."""
 
     @property
     def kind(self) -> str:
-        """The strategy that answers it: timeline, draft, decisions, person, figure or plain."""
+        """The strategy that answers it: timeline, draft, decisions, person, vote, figure or plain."""
         if self.mode == "timeline" or self.mode == "draft":
             return self.mode
         if self.mode == "commitments":
             return "decisions"
         if self.author:
             return "person"
+        if self.vote:
+            return "vote"
         if self.count or self.share:
             return "figure"
         return "plain"
@@ -241,4 +253,6 @@ def read(question: str, asked: str = "", mode: str | None = None) -> Reading:
         author=bool(ASKS_AUTHOR.search(said)),
         chair=bool(ASKS_CHAIR.search(said)),
         example=bool(ASKS_EXAMPLE.search(said)),
+        vote=bool(ASKS_VOTE.search(said)),
+        lost_vote=bool(ASKS_VOTE.search(said) and ASKS_LOST_VOTE.search(said)),
     )

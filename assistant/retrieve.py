@@ -211,13 +211,15 @@ class KeywordIndex:
         following = self.chunks[position]
         return following if following.item == chunk.item and following.title == chunk.title else None
 
+    def adjacent(self, chunk: Chunk, step: int) -> Chunk | None:
+        """The chunk step places after (or, negative, before) this one in its paper, of whatever item: a minute's vote follows the discussion it closes."""
+        ordinal = chunk.ordinal + step
+        position = self.position.get(f"{chunk.paper_id}:{ordinal:05d}") if ordinal >= 0 else None
+        return self.chunks[position] if position is not None else None
+
     def item_start(self, chunk: Chunk) -> Chunk:
         """The first chunk of this chunk's item in its paper: for a report, its cover block."""
-        while chunk.ordinal > 0:
-            position = self.position.get(f"{chunk.paper_id}:{chunk.ordinal - 1:05d}")
-            before = self.chunks[position] if position is not None else None
-            if before is None or before.item != chunk.item or before.title != chunk.title:
-                break
+        while (before := self.adjacent(chunk, -1)) is not None and before.item == chunk.item and before.title == chunk.title:
             chunk = before
         return chunk
 

@@ -19,7 +19,7 @@ from .compose import PROCEDURAL, Composer
 from .confidence import Confidence
 from .facets import PaperTable
 from .figures import FigurePoint, figure_points
-from .filters import NAMING, Catalogue, council_word, parse_filters, trace_span
+from .filters import NAMING, OUTPUT_DATE, Catalogue, council_word, draft_span, parse_filters, trace_span
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, REFUSAL, SPELLING_NOTE, NAMING_NOTE, UNDATED_NOTE
 from .question import LATEST, ORIGINAL, OWN_QUESTION, detect_mode, read
 from .records import MODES, Answer, Filters, Hit
@@ -242,6 +242,10 @@ class Assistant:
         mode = reading.mode
         if mode == "timeline":
             applied = trace_span(standalone, applied)
+        elif mode == "draft":
+            # What is being written ("for the January 2026 newsletter") is neither a date nor a subject of the papers drawn on.
+            applied = draft_span(standalone, applied)
+            standalone = " ".join(OUTPUT_DATE.sub(" ", standalone).split()) or standalone
         notice = self.scope.unmatched(applied)
         set_aside = " and ".join(said for facet, said in applied.labels if facet == SET_ASIDE)
         # The answer says how it read the question: a date set aside, a misspelt word (refused or not).
@@ -322,7 +326,7 @@ class Assistant:
 
     def _composer(self) -> Composer:
         keyword = self.retriever.keyword
-        return Composer(self.page_texts, keyword.idf, keyword.next_chunk, keyword.vocabulary)
+        return Composer(self.page_texts, keyword.idf, keyword.next_chunk, keyword.vocabulary, keyword.adjacent)
 
     def _tracer(self, composer: Composer) -> Tracer:
         return Tracer(composer, self.retriever.keyword, lambda query, where, k: self.retriever.search(query, where, k=k).hits)

@@ -43,6 +43,6 @@ def make_chunk(text: str, *, paper: str = "p", ordinal: int = 0, **fields) -> Ch
     """A chunk of one paper with every field a citation needs; `fields` overrides any of them."""
     values = dict(
         chunk_id=f"{paper}:{ordinal:05d}", paper_id=paper, source=f"{paper}.pdf", council="Kent County Council", committee="Cabinet",
-        meeting_date="2025-01-30", item="5", title="Budget", doc_type="report", page_start=1, page_end=1, text=text,
+        meeting_date="2025-01-30", item="5", title="Budget", doc_type="report", page_start=1, page_end=1, text=text, ordinal=ordinal,
     )
     return Chunk(**(values | fields))

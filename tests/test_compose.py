@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answers import COUNT, compose, evidence
+from assistant.answers import COUNT, VOTE_RECORD, compose, evidence
 from assistant.answers import states_amount as _states_amount
 from assistant.compose import Composer, Evidence, _looks_back, has_figure
 from assistant.question import ASKS_AUTHOR, ASKS_CHAIR, ASKS_COUNT, ASKS_WHEN
@@ -543,3 +543,59 @@ def test_a_decision_numbered_from_one_is_a_list_of_its_parts():
     lead = Evidence("That the Committee for Transport and Connectivity:", chunk, 1, 1.0, 0, frozenset(), chunk.text.index("That"))
     # In order from one: "4." after "2." is another list, or a paragraph, not the third part.
     assert [e.text[:2] for e in composer.list_entries(lead)] == ["1.", "2."]
+
+
+def _minutes(paper: str, *texts: str) -> tuple[Composer, list[Hit]]:
+    """A composer over one paper of minutes in consecutive chunks, every chunk a hit, its neighbours known."""
+    chunks = [
+        make_chunk(text, paper=paper, ordinal=n, council="C", committee="Transport Committee", meeting_date="2024-09-12", item="", title="Minutes", doc_type="minutes")
+        for n, text in enumerate(texts)
+    ]
+    composer = Composer(
+        lambda pid: [" ".join(texts)], lambda term: 1.0,
+        adjacent=lambda chunk, step: chunks[chunk.ordinal + step] if 0 <= chunk.ordinal + step < len(chunks) else None,
+    )
+    return composer, [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks]
+
+
+def test_a_vote_question_is_answered_by_the_record_of_the_vote_on_its_subject():
+    composer, hits = _minutes(
+        "m",
+        "Councillor Plowden moved the recommendation on residents parking permit tariffs. "
+        "On being put to the vote the recommendation was CARRIED unanimously. "
+        "The committee discussed the workplace parking levy business case and the risks of the project at length.",
+        # The vote on the levy opens the next chunk: what it was on is read from the discussion before it.
+        "On the recommendation being put to the vote, the recommendation was CARRIED (8 voting FOR, 1 against). "
+        "Councillors then discussed the bus shelters on the main road.",
+    )
+    answer = compose(composer, "How did members vote on the workplace parking levy business case?", hits, mode="answer", filters=Filters())
+    assert answer is not None and "8 voting FOR, 1 against" in answer.answer
+    assert "CARRIED unanimously" not in answer.answer  # the vote on another item
+    # Much said about the subject, but no vote recorded on it: no answer.
+    composer, hits = _minutes("n", "The committee discussed the micromobility contract and the delegation to officers at length. Members asked about the costs.")
+    assert compose(composer, "How did members vote on the micromobility contract delegation?", hits, mode="answer", filters=Filters()) is None
+    # A constitution's voting rules record no vote.
+    assert not VOTE_RECORD.search("Each member to have one vote, no member is to have a casting vote.")
+    assert not VOTE_RECORD.search("Approve and implement increase of £56 to £124 for first vehicle permit tariffs.")
+    assert VOTE_RECORD.search("Recommendations 3 was not approved (2 For, 7 Against with 0 Abstention.)")
+
+
+def test_which_were_voted_down_wants_the_votes_lost_with_what_was_put():
+    composer, hits = _minutes(
+        "m",
+        "Recommendation 4C proposed the removal of the 30-minute free parking tariff in all residents parking schemes. "
+        "On being put to the vote the recommendation was LOST (4 members voting in favour, 5 against). "
+        "Recommendation 6 proposed early bird parking charges at Temple Gate. "
+        "On being put to the vote the recommendation was CARRIED unanimously.",
+    )
+    answer = compose(composer, "Which of the parking charges recommendations were voted down?", hits, mode="answer", filters=Filters())
+    assert answer is not None and "LOST (4 members voting in favour, 5 against)" in answer.answer
+    assert "30-minute free parking tariff" in answer.answer and "CARRIED unanimously" not in answer.answer
+
+
+def test_how_much_money_wants_a_sum_of_money_and_accounts_print_pounds_without_the_sign():
+    assert _states_amount("How much money did the bonfire raise?", "Donation from May Fair etc. 2,438.00 1,278.79")
+    assert not _states_amount("How much money did the bonfire raise?", "46 Siobhan Martin East Bristol Liveable Neighbourhood Trial")
+    assert not _states_amount("How much is the independent review costing?", "The review was item 46 of the agenda.")
+    assert _states_amount("What charge per space did the review recommend?", "It recommended a charge of £400 per space a year.")
+    assert ASKS_COUNT.search("What annual charge per parking space did the review recommend?")

@@ -254,3 +254,15 @@ def test_a_trace_span_keeps_the_side_a_named_year_bounds():
     assert trace_span("How did the precept change in 2026?", asked) == asked
     month = Filters(date_from="2026-01-01", date_to="2026-01-31", labels=(("month", "January 2026"),))
     assert trace_span("Trace the mower the council bought, up to the January 2026 newsletter.", month).date_from == ""
+
+
+def test_a_draft_sets_aside_the_date_of_what_it_is_written_for():
+    from assistant.filters import NAMING, OUTPUT_DATE, draft_span
+
+    month = Filters(date_from="2026-01-01", date_to="2026-01-31", labels=(("month", "January 2026"),))
+    note = draft_span("Draft a short note for the January 2026 newsletter on the new mower the council agreed to buy.", month)
+    assert (note.date_from, note.date_to, note.labels) == ("", "", ((NAMING, "January 2026"),))
+    year = Filters(date_from="2022-01-01", date_to="2022-12-31", labels=(("year", "2022"),))
+    assert draft_span("Draft a background paragraph on the 2022 priorities.", year) == year  # the date of its subject stands
+    assert draft_span("Draft a paragraph for our 2026 report on the 2022 priorities.", year) == year
+    assert OUTPUT_DATE.sub(" ", "Draft a note for the January 2026 newsletter on the mower.") == "Draft a note   on the mower."
