@@ -30,8 +30,11 @@ class Confidence:
         self.idf = idf
         self.vocabulary = vocabulary
 
-    def confident(self, question: str, hits: list[Hit], filters: Filters, mode: str = "answer") -> bool:
+    def confident(self, question: str, hits: list[Hit], filters: Filters, mode: str = "answer", typed: str = "") -> bool:
         """Close in meaning, or fairly close and about words the papers use; a trace, about a matter the papers take up.
+
+        A follow-up ("did it come with any prize money?", typed) asks what its own words ask: when the papers
+        never use most of them, the earlier question's subject it carries makes it no closer to an answer.
 
         Below `sure_dense` the evidence must also cover the question's terms, and the question must
         not lean on words the index has never seen ("potholes", "bins"): those mark other topics.
@@ -40,6 +43,8 @@ class Confidence:
         in one, "opening hours" in another is no answer).
         """
         settings = self.settings
+        if typed and self.unseen_share(typed, filters) >= settings.max_unseen:
+            return False
         top_dense = max((h.dense for h in hits), default=0.0)
         if mode == "timeline" and top_dense and self.traceable(question, hits, filters):
             return True

@@ -155,6 +155,8 @@ MODE_WORDS = frozenset(
         "become became get got make made take took go went come came start started begin began give gave"
     )
 )
+# Words of a question's frame that the stoplist keeps ("who else ...?", "did it win anything ...?"): about nothing.
+FRAME_WORDS = frozenset(tokens("else anything anyone anybody something someone somebody everything everyone whether ever"))
 # Words that ask for a trace and say nothing about the matter.
 TRACE_WORDS = frozenset(
     tokens(
@@ -185,7 +187,7 @@ def topic_terms(question: str, filters: Filters | None = None) -> set[str]:
     """
     named = {t for facet, said in (filters.labels if filters else ()) if facet in ("committee", "council") for t in tokens(said)}
     terms = {t for t in tokens(FINANCIAL_YEAR.sub(" ", question)) if not DATE_TERM.match(t)}
-    mode_words = MODE_WORDS | COMMIT_WORDS if ASKS_COMMITMENTS.search(question) else MODE_WORDS
+    mode_words = (MODE_WORDS | COMMIT_WORDS if ASKS_COMMITMENTS.search(question) else MODE_WORDS) | FRAME_WORDS
     return (terms - mode_words - named) or terms
 
 

@@ -268,14 +268,14 @@ class Assistant:
                 applied = narrowed
                 retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
                 tried.append(retrieval)
-        answer = self._compose(standalone, reading, retrieval, applied)
+        answer = self._compose(standalone, reading, retrieval, applied, typed=spelt if history else "")
         if answer is None and (applied.date_from or applied.date_to) and not applied.undated and self.scope.unsearched(applied):
             # Nothing in the papers of those dates; the papers whose meeting ingest could not tell may
             # hold it (a comparator's annual report, a consultation filed beside the agendas).
             wider = replace(applied, undated=True)
             retrieval = self._retrieve(query, wider, k, method or self.settings.retriever)
             tried.append(retrieval)
-            if (answer := self._compose(standalone, reading, retrieval, wider)) is not None:
+            if (answer := self._compose(standalone, reading, retrieval, wider, typed=spelt if history else "")) is not None:
                 applied = wider
         note = " ".join(
             filter(None, [
@@ -298,8 +298,9 @@ class Assistant:
             timings_ms=timings,
         )
 
-    def _compose(self, question: str, reading, retrieval: Retrieval, filters: Filters) -> Answer | None:
-        """The answer the retrieved papers give, or None when they are not about the question or say nothing good enough."""
+    def _compose(self, question: str, reading, retrieval: Retrieval, filters: Filters, typed: str = "") -> Answer | None:
+        """The answer the retrieved papers give, or None when they are not about the question or say nothing good enough
+        (typed: the words of a follow-up as the user typed them, before the conversation's subject was added)."""
         keyword = self.retriever.keyword
         hits = retrieval.hits
         for said in (said for facet, said in filters.labels if facet == SUBJECT):
@@ -311,7 +312,7 @@ class Assistant:
             hits = with_context(hits, lambda c: keyword.item_start(c) if c.doc_type in ("report", "appendix") else None)
         elif reading.chair:  # the minutes open with who was present and in the chair
             hits = with_context(hits, keyword.minutes_opening)
-        if not hits or not Confidence(self.settings, keyword.idf, keyword.vocabulary).confident(question, hits, filters, reading.mode):
+        if not hits or not Confidence(self.settings, keyword.idf, keyword.vocabulary).confident(question, hits, filters, reading.mode, typed):
             return None
         started = time.perf_counter()
         composer = self._composer()

@@ -51,3 +51,14 @@ def test_a_financial_year_is_no_topic_word():
 
     assert topic_terms("Trace the precept from 2016/17 to the 2026/27 figure.") >= {"precept"}
     assert not topic_terms("Trace the precept from 2016/17 to the 2026-27 figure.") & {"17", "27", "2016", "2026"}
+
+
+def test_a_follow_up_whose_own_words_the_papers_never_use_is_refused():
+    hits = [Hit(chunk=make_chunk("The council won the Social Value Award for the public sector in June 2023."), score=1.0, dense=0.9)]
+    vocabulary = set(tokens("The council won the Social Value Award for the public sector in June 2023, presented with money."))
+    confidence = Confidence(Settings(), idf=lambda term: 5.0 if term == "prize" else 1.0, vocabulary=vocabulary)
+    # Very close in meaning through the subject it carries ("the Social Value Award"), but "prize" is in no paper.
+    question = "Did the Social Value Award the council won come with any prize money?"
+    assert confidence.confident(question, hits, Filters())
+    assert not confidence.confident(question, hits, Filters(), typed="did it come with any prize money?")
+    assert confidence.confident(question, hits, Filters(), typed="and who presented the award?")
