@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 
+from .filters import AFTERWARDS, strip_dates
 from .question import TRACE_WORDS, topic_terms
 from .records import Filters, Hit
 from .text import tokens
@@ -43,7 +44,7 @@ class Confidence:
         in one, "opening hours" in another is no answer).
         """
         settings = self.settings
-        if typed and self.unseen_share(typed, filters) >= settings.max_unseen:
+        if typed and self.unheard(typed, hits, filters):
             return False
         top_dense = max((h.dense for h in hits), default=0.0)
         if mode == "timeline" and top_dense and self.traceable(question, hits, filters):
@@ -60,6 +61,11 @@ class Confidence:
         if top_dense < settings.min_dense:
             return self.coverage_in_one(question, hits, filters) >= settings.min_one_chunk_coverage
         return self.coverage(question, hits, filters) >= settings.min_coverage
+
+    def unheard(self, typed: str, hits: list[Hit], filters: Filters) -> bool:
+        """Whether a follow-up's own words are mostly words no paper uses, and the best hits hold too few of them."""
+        typed = AFTERWARDS.sub(" ", strip_dates(typed))  # "two years later", "afterwards": the filters' business
+        return self.unseen_share(typed, filters) >= self.settings.max_unseen and self.coverage(typed, hits, filters) < self.settings.min_coverage
 
     def traceable(self, question: str, hits: list[Hit], filters: Filters) -> bool:
         """Whether the papers take up the matter a trace question names.
