@@ -8,7 +8,6 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from dataclasses import replace
-from datetime import date, timedelta
 from itertools import zip_longest
 from collections.abc import Callable, Sequence
 
@@ -19,15 +18,16 @@ from .compose import PROCEDURAL, Composer
 from .confidence import Confidence
 from .facets import PaperTable
 from .figures import FigurePoint, figure_points
-from .filters import NAMING, OUTPUT_DATE, Catalogue, council_word, draft_span, parse_filters, trace_span
+from .filters import NAMING, Catalogue, council_word, parse_filters
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, REFUSAL, SPELLING_NOTE, NAMING_NOTE, UNDATED_NOTE
-from .question import LATEST, ORIGINAL, OWN_QUESTION, detect_mode, read
+from .plan import end_round, plan
+from .question import OWN_QUESTION, detect_mode, read
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever, keyword_folder
 from .scope import SET_ASIDE, SUBJECT, Scope
 from .settings import Settings
 from .spelling import Speller, is_english
-from .text import long_date, tokens
+from .text import tokens
 from .trace import Tracer
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,6 @@ TOPIC_SHARE = 0.5
 """Share of a topic's idf-weighted words a sentence (with its item's title) holds to be on the topic."""
 TRACE_SEEDS = 30
 """Hits a trace starts from, before it follows the matter's identifiers to other meetings."""
-ROUND_DAYS = 31
-"""A report's scrutiny and Cabinet sittings fall within this many days: one round of meetings."""
 
 
 CONTEXT_REACH = 3
@@ -61,22 +59,6 @@ def with_context(hits: list[Hit], context: Callable[[Chunk], Chunk | None]) -> l
             seen.add(extra.chunk_id)
             out.append(replace(hit, chunk=extra))
     return out
-
-
-def end_round(hits: list[Hit], filters: Filters, end: str, near: float = 0.1) -> Filters | None:
-    """The filters narrowed to the first or last ("first", "last") round of meetings among the hits closest to the question."""
-    top = max((h.dense for h in hits), default=0.0)
-    dates = [h.chunk.meeting_date for h in hits if h.chunk.meeting_date and h.dense >= top - near]
-    if not dates:
-        return None
-    when = date.fromisoformat(min(dates) if end == "first" else max(dates))
-    around = timedelta(days=ROUND_DAYS)
-    return replace(
-        filters,
-        date_from=(when - around).isoformat(),
-        date_to=(when + around).isoformat(),
-        labels=filters.labels + ((end, f"papers, around {long_date(when.isoformat())}"),),
-    )
 
 
 def _total(started: float) -> dict[str, float]:
@@ -240,40 +222,27 @@ class Assistant:
         # What kind of answer is wanted is read from the words typed when a follow-up asks its own question ("and who wrote it?").
         reading = read(standalone, spelt if history and OWN_QUESTION.match(spelt) else "", mode if mode in MODES else detect_mode(standalone, question))
         mode = reading.mode
-        if mode == "timeline":
-            applied = trace_span(standalone, applied)
-        elif mode == "draft":
-            # What is being written ("for the January 2026 newsletter") is neither a date nor a subject of the papers drawn on.
-            applied = draft_span(standalone, applied)
-            standalone = " ".join(OUTPUT_DATE.sub(" ", standalone).split()) or standalone
+        search = plan(reading, standalone, applied, self.settings.top_k)
+        standalone, applied = search.question, search.filters
         notice = self.scope.unmatched(applied)
         set_aside = " and ".join(said for facet, said in applied.labels if facet == SET_ASIDE)
         # The answer says how it read the question: a date set aside, a misspelt word (refused or not).
         spelling = SPELLING_NOTE.format(changes=", ".join(f"“{typed}” as “{meant}”" for typed, meant in corrected)) if corrected else ""
         if notice:
             return Answer(question=question, answered=False, answer=notice, mode=mode, filters=applied, timings_ms=_total(started))
-        # A timeline wants every meeting on the topic, so it draws on many more chunks.
-        k = {"timeline": 80, "draft": 16, "commitments": 12}.get(mode, self.settings.top_k)
-        query = standalone
-        if mode == "commitments":
-            query = f"{standalone} recommendations resolved priorities agreed"
-        retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
+        query, k, method = search.query, search.k, method or self.settings.retriever
+        retrieval = self._retrieve(query, applied, k, method)
         tried = [retrieval]  # each search's stage times (compose adds its own), summed at the end
-        # "When it first adopted the policy", "the latest total": the earliest or latest round of the
-        # closest papers. Not in a timeline, nor when the question names years ("what the 2024 policy
-        # kept from the original 2019 one" compares the two) or reads "since" a start.
-        end = "first" if ORIGINAL.search(standalone) else "last" if LATEST.search(standalone) else ""
-        if end and mode != "timeline" and not re.search(r"\bsince\b|\b(?:19|20)\d\d\b", standalone) and not (applied.date_from or applied.date_to):
-            if narrowed := end_round(retrieval.hits, applied, end):
-                applied = narrowed
-                retrieval = self._retrieve(query, applied, k, method or self.settings.retriever)
-                tried.append(retrieval)
+        if search.end and (narrowed := end_round(retrieval.hits, applied, search.end)):
+            applied = narrowed
+            retrieval = self._retrieve(query, applied, k, method)
+            tried.append(retrieval)
         answer = self._compose(standalone, reading, retrieval, applied, typed=spelt if history else "")
         if answer is None and (applied.date_from or applied.date_to) and not applied.undated and self.scope.unsearched(applied):
             # Nothing in the papers of those dates; the papers whose meeting ingest could not tell may
             # hold it (a comparator's annual report, a consultation filed beside the agendas).
             wider = replace(applied, undated=True)
-            retrieval = self._retrieve(query, wider, k, method or self.settings.retriever)
+            retrieval = self._retrieve(query, wider, k, method)
             tried.append(retrieval)
             if (answer := self._compose(standalone, reading, retrieval, wider, typed=spelt if history else "")) is not None:
                 applied = wider
