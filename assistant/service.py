@@ -26,7 +26,7 @@ from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever, keyword_folder
 from .scope import SET_ASIDE, SUBJECT, Scope
 from .settings import Settings
-from .spelling import Speller, is_english
+from .spelling import Known, Speller, is_english
 from .text import tokens
 from .trace import Tracer
 
@@ -181,6 +181,11 @@ class Assistant:
             self._speller = Speller(keyword)
         return self._speller.correct(question)
 
+    def known(self) -> Known:
+        """The index's terms as the refusal counts them (spelling.Known)."""
+        self.spelling("")  # the speller of the current keyword index
+        return Known(self._speller)
+
     def resolve(self, question: str, history: Sequence[str] = (), filters: Filters | None = None) -> tuple[str, Filters]:
         """The standalone question and its filters, using the chat history for follow-ups."""
         return self.scope.resolve(self.spelling(question)[0], history, filters)
@@ -281,7 +286,7 @@ class Assistant:
             hits = with_context(hits, lambda c: keyword.item_start(c) if c.doc_type in ("report", "appendix") else None)
         elif reading.chair:  # the minutes open with who was present and in the chair
             hits = with_context(hits, keyword.minutes_opening)
-        if not hits or not Confidence(self.settings, keyword.idf, keyword.vocabulary).confident(question, hits, filters, reading.mode, typed):
+        if not hits or not Confidence(self.settings, keyword.idf, self.known()).confident(question, hits, filters, reading.mode, typed):
             return None
         started = time.perf_counter()
         composer = self._composer()

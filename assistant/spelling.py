@@ -179,3 +179,20 @@ class Speller:
         # "employee-ownership", which no paper writes so, is the papers' "employee ownership".
         question = HYPHENATED.sub(unhyphen, question)
         return WORD.sub(fix, question), changes
+
+
+class Known:
+    """The index's terms as the refusal counts them: a stem the papers only use run on by a few letters counts too.
+
+    "Why did the business case slip?" is about what the papers call "slippage": the stemmer leaves the two
+    apart, and the question is not leaning on a word no paper uses. (The question is not rewritten: "slip"
+    is a verb as often as a noun.)
+    """
+
+    def __init__(self, speller: Speller) -> None:
+        self.speller = speller
+        self.vocabulary = speller.keyword.vocabulary
+
+    def __contains__(self, term: object) -> bool:
+        return term in self.vocabulary or (isinstance(term, str) and term.isalpha() and self.speller.longer_form(term) is not None)
+

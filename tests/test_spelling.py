@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assistant.retrieve import KeywordIndex
-from assistant.spelling import Speller, edit_distance
+from assistant.spelling import Known, Speller, edit_distance
+from assistant.text import stem
 from ingest.records import Chunk
 
 TEXTS = [
@@ -68,3 +69,14 @@ def test_a_hyphenated_word_the_papers_write_apart_is_read_apart():
     speller = _speller()
     assert speller.correct("Was the living-wage accreditation kept?") == ("Was the living wage accreditation kept?", [("living-wage", "living wage")])
     assert speller.correct("Was the well-being of staff kept?")[1] == []  # "well" and "being" are no indexed words
+
+
+def test_a_stem_the_papers_use_only_run_on_counts_as_known_to_the_refusal():
+    known = Known(_speller())
+    assert stem("quotations") in known and stem("quote") in known  # "quot" runs on to "quotat"
+    assert stem("potholes") not in known and "q" not in known
+    assert speller_leaves_the_question(_speller(), "Can a firm quote?")
+
+
+def speller_leaves_the_question(speller: Speller, question: str) -> bool:
+    return speller.correct(question) == (question, [])
