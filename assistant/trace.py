@@ -58,6 +58,8 @@ SCHEDULE = re.compile(r"\bforward (?:work )?plan\b|\bwork ?programme\b|\bplan of
 OUTCOME = re.compile(
     r"\b(?:unsuccessful|successful|refused|granted|rejected|dismissed|withdrawn|completed|awarded|declined|deferred|postponed|abandoned)\b", re.I
 )
+# "It was previously £5 for the meeting room and £20 for the full hall": the amounts after it are the old ones.
+PREVIOUSLY = re.compile(r"\b(?:previously|formerly|used to (?:be|cost|pay|charge))\b", re.I)
 FOLLOWING = 2
 """Words a matter's word after an amount counts as further away than one before it."""
 # "minute 45/14", "Min 12": the minutes' own reference back to an earlier one.
@@ -441,7 +443,8 @@ def _figure_of(sentence: str, matter: Matter) -> float | None:
     words = [(m.end(), set(tokens(m.group(0))) & matter.terms) for m in re.finditer(r"[A-Za-z][\w'’-]*", sentence)]
     if not any(said for _, said in words):
         return None
-    amounts = [a for a in read_amounts(sentence) if not NEGATED.search(sentence[: a.start])]
+    # Not one it says is wrong, nor one it says was the figure before ("it was previously £5 for the meeting room").
+    amounts = [a for a in read_amounts(sentence) if not NEGATED.search(sentence[: a.start]) and not PREVIOUSLY.search(sentence[: a.start])]
     # "raised by £800.00 to £7,400.00": the change is not the figure; where it ends is.
     levels = [a for a in amounts if not (CHANGE_BY.search(sentence[: a.start]) and any(CHANGE_TO.search(sentence[: b.start]) for b in amounts if b.start > a.start))]
     amounts = levels or amounts

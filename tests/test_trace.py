@@ -294,6 +294,9 @@ def test_a_figure_in_a_list_of_payments_is_the_one_after_the_matters_words():
     assert _figure_of(payments, matter) == 40
     clerk = Matter(terms=frozenset({"clerk"}), weights={}, anchors=frozenset(), identifiers=frozenset(), asked={"clerk": 3.0})
     assert _figure_of(payments, clerk) == 450  # "Churchyard Donation £ 250 Clerks": the 250 is the donation's
+    # The old figure a sentence recalls is not the meeting's.
+    assert _figure_of("The hall fees have increased by 100%, it was previously £5 for the meeting room and £20 for the full hall.", matter) is None
+    assert _figure_of("The hall fee is now £60; it was previously £30.", matter) == 60
 
 
 def test_a_question_about_a_number_ranks_that_number_above_any_sum():
