@@ -17,13 +17,14 @@ from hypothesis import strategies as st
 from assistant.amounts import read_amounts
 from assistant.answers import compose
 from assistant.compose import Composer, cover_line
-from assistant.filters import Catalogue, council_word, parse_filters, strip_dates, trace_span
+from assistant.filters import Catalogue, council_word, draft_span, parse_filters, strip_dates, trace_span
 from assistant.prompts import ERROR
 from assistant.records import Filters, Hit
 from assistant.retrieve import KeywordIndex
-from assistant.question import detect_mode
+from assistant.plan import plan
+from assistant.question import detect_mode, read
 from assistant.service import Assistant
-from assistant.spelling import Speller
+from assistant.spelling import Known, Speller
 from assistant.text import tokens
 from fakes import make_chunk
 from ingest.records import Chunk
@@ -59,6 +60,9 @@ def test_reading_a_question_never_raises(question):
     assert isinstance(filters, Filters)
     assert detect_mode(question) in ("answer", "commitments", "timeline", "draft")
     strip_dates(question)
+    draft_span(question, filters)
+    searched = plan(read(question), question, filters, top_k=8)
+    assert searched.k > 0 and isinstance(searched.query, str)
 
 
 @pytest.mark.parametrize("question", ["What did the council borrow?", "What did we spend at the end of November 2024?", "What did KCC decide?"])
@@ -72,10 +76,12 @@ def test_the_council_and_we_are_never_a_council_called_the(question):
 def test_composing_from_any_text_never_raises(question, text):
     chunk = _chunk(text)
     index = KeywordIndex([chunk, _chunk("The precept for 2025/26 was set at £12,500.", 1)])
-    composer = Composer(lambda pid: [text], index.idf, index.next_chunk, index.vocabulary)
+    composer = Composer(lambda pid: [text], index.idf, index.next_chunk, index.vocabulary, index.adjacent)
     hits = [Hit(chunk=chunk, score=1.0, dense=0.7)]
     for mode in ("answer", "commitments", "timeline", "draft"):
         compose(composer, question or "?", hits, mode=mode, filters=Filters())
+    # A vote question reads the record and the discussion before it, in this chunk and the one before.
+    compose(composer, f"How did members vote on {question}?", hits, mode="answer", filters=Filters())
 
 
 @given(PAPER_TEXT, PAPER_TEXT, PAPER_TEXT)
@@ -104,6 +110,8 @@ def test_spelling_never_raises(question):
     index = KeywordIndex([_chunk("The parish council set the precept and discussed the footpath diversion order.", i) for i in range(3)])
     corrected, changes = Speller(index).correct(question)
     assert isinstance(corrected, str) and isinstance(changes, list)
+    known = Known(Speller(index))
+    assert all(isinstance(term in known, bool) for term in tokens(question) + [question])
 
 
 def test_a_fault_inside_answering_is_an_error_answer_not_a_traceback(settings, fake_embeddings, monkeypatch):
