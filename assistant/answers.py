@@ -201,12 +201,14 @@ class Vote(Plain):
             return None
         # Each record after what was put to the vote: "Recommendation 4c: approves the removal of ...", then "LOST (4 for, 5 against)".
         shown: list[Evidence] = []
+        keys: set[tuple[str, str]] = set()
         for record in chosen:
             put = self.motion(record)
-            shown += [put, record] if put is not None and composer.verified(put) and put.key not in {e.key for e in shown} else [record]
+            shown += [put, record] if put is not None and put.key not in keys and composer.verified(put) else [record]
+            keys |= {e.key for e in shown[-2:]}
         # Then the best of what those meetings said on the subject (a motion is often moved sentences before its
         # vote), but not their other votes.
-        meetings, keys, floor = {meeting_key(e.chunk) for e in chosen}, {e.key for e in shown}, FLOOR * chosen[0].score
+        meetings, floor = {meeting_key(e.chunk) for e in chosen}, FLOOR * chosen[0].score
         for candidate in candidates:
             if len(shown) >= PLAIN_LIMIT or candidate.score < floor:
                 break
@@ -234,11 +236,11 @@ class Vote(Plain):
             if VOTE_RECORD.search(e.text) and (not reading.lost_vote or VOTE_LOST.search(e.text))
             and self.on_subject(composer, reading, e, filters) >= VOTE_SUBJECT
         ]
-        chosen: list[Evidence] = []
+        chosen: dict[tuple[str, str], Evidence] = {}
         for record in records:
-            if len(chosen) < self.limit and record.score >= FLOOR * records[0].score and record.key not in {e.key for e in chosen} and composer.verified(record):
-                chosen.append(record)
-        return chosen
+            if len(chosen) < self.limit and record.score >= FLOOR * records[0].score and record.key not in chosen and composer.verified(record):
+                chosen[record.key] = record
+        return list(chosen.values())
 
     @staticmethod
     def motion(record: Evidence) -> Evidence | None:

@@ -505,15 +505,11 @@ def trace_span(question: str, filters: Filters) -> Filters:
 
     Only in a trace: elsewhere "the 2022 priorities" are the priorities set at the 2022 meetings (measured: on
     every other answer the filter does better kept)."""
-    facet, said = next(((f, s) for f, s in filters.labels if f in ("year", "month")), ("", ""))
+    facet, said = _year_or_month(filters)
     named = next((m for m in ATTRIBUTIVE_YEAR.finditer(question) if m.group(3).lower() == said.lower()), None)
     if not said or named is None:
         return filters
-    kept = tuple(label for label in filters.labels if label[0] != facet)
-    return replace(
-        filters, date_from=filters.date_from if named.group(2) else "", date_to=filters.date_to if named.group(1) else "",
-        labels=kept + ((NAMING, said),),
-    )
+    return _as_naming(filters, facet, date_from=filters.date_from if named.group(2) else "", date_to=filters.date_to if named.group(1) else "")
 
 
 # "A note for the January 2026 newsletter", "a paragraph for our 2026 report": the date of what is being written.
@@ -524,11 +520,22 @@ def draft_span(question: str, filters: Filters) -> Filters:
     """A draft's filters: a date naming what is being written ("a note for the January 2026 newsletter") says when
     it will be read, not which meetings it draws on, and is set aside; a date of its subject ("a paragraph on the
     2022 priorities") stands."""
-    facet, said = next(((f, s) for f, s in filters.labels if f in ("year", "month")), ("", ""))
+    facet, said = _year_or_month(filters)
     if not said or not any(m.group(1).lower() == said.lower() for m in OUTPUT_DATE.finditer(question)):
         return filters
+    return _as_naming(filters, facet, date_from="", date_to="")
+
+
+def _year_or_month(filters: Filters) -> tuple[str, str]:
+    """The year or month filter a question set, as (facet, the words said), or ("", "")."""
+    return next(((f, s) for f, s in filters.labels if f in ("year", "month")), ("", ""))
+
+
+def _as_naming(filters: Filters, facet: str, *, date_from: str, date_to: str) -> Filters:
+    """The filters with a date filter read as naming a thing: its label becomes NAMING, its bounds those given."""
+    said = next(s for f, s in filters.labels if f == facet)
     kept = tuple(label for label in filters.labels if label[0] != facet)
-    return replace(filters, date_from="", date_to="", labels=kept + ((NAMING, said),))
+    return replace(filters, date_from=date_from, date_to=date_to, labels=kept + ((NAMING, said),))
 
 
 def describe(filters: Filters) -> str:

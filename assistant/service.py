@@ -174,17 +174,20 @@ class Assistant:
 
     # -- questions -----------------------------------------------------------------------------
 
-    def spelling(self, question: str) -> tuple[str, list[tuple[str, str]]]:
-        """The question with misspelt words read as the indexed words they were meant to be, and the changes."""
+    def speller(self) -> Speller:
+        """The speller of the current keyword index (made anew when the index changed)."""
         keyword = self.retriever.keyword
         if self._speller is None or self._speller.keyword is not keyword:
             self._speller = Speller(keyword)
-        return self._speller.correct(question)
+        return self._speller
+
+    def spelling(self, question: str) -> tuple[str, list[tuple[str, str]]]:
+        """The question with misspelt words read as the indexed words they were meant to be, and the changes."""
+        return self.speller().correct(question)
 
     def known(self) -> Known:
         """The index's terms as the refusal counts them (spelling.Known)."""
-        self.spelling("")  # the speller of the current keyword index
-        return Known(self._speller)
+        return Known(self.speller())
 
     def resolve(self, question: str, history: Sequence[str] = (), filters: Filters | None = None) -> tuple[str, Filters]:
         """The standalone question and its filters, using the chat history for follow-ups."""
@@ -242,14 +245,15 @@ class Assistant:
             applied = narrowed
             retrieval = self._retrieve(query, applied, k, method)
             tried.append(retrieval)
-        answer = self._compose(standalone, reading, retrieval, applied, typed=spelt if history else "")
+        typed = spelt if history else ""  # a follow-up's own words, before the conversation's subject was added
+        answer = self._compose(standalone, reading, retrieval, applied, typed=typed)
         if answer is None and (applied.date_from or applied.date_to) and not applied.undated and self.scope.unsearched(applied):
             # Nothing in the papers of those dates; the papers whose meeting ingest could not tell may
             # hold it (a comparator's annual report, a consultation filed beside the agendas).
             wider = replace(applied, undated=True)
             retrieval = self._retrieve(query, wider, k, method)
             tried.append(retrieval)
-            if (answer := self._compose(standalone, reading, retrieval, wider, typed=spelt if history else "")) is not None:
+            if (answer := self._compose(standalone, reading, retrieval, wider, typed=typed)) is not None:
                 applied = wider
         note = " ".join(
             filter(None, [
