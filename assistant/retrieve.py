@@ -465,6 +465,22 @@ def updated(base: KeywordIndex, done: dict[str, int], fetch: Callable[[list[str]
     return KeywordIndex(chunks, vectors, table=table, clusters=clusters)
 
 
+def save_keyword_index(settings, store) -> float:
+    """Bring the saved keyword index in step with the store; the seconds it took.
+
+    `ingest build` calls this when it finishes, so that the next start-up loads the index and the
+    registry it was made from, rather than reading the registry and updating the index itself (9 s at
+    100k chunks after one paper was added, against 2 s). Best effort: an index that cannot be saved is
+    logged, and start-up brings it in step instead.
+    """
+    started = time.perf_counter()
+    try:
+        Retriever(store, None, saved=keyword_folder(settings)).refresh(force=True)
+    except Exception:  # noqa: BLE001 (the papers are written; only the start-up shortcut is lost)
+        log.exception("keyword index not saved in %s: the next start-up builds it", keyword_folder(settings))
+    return time.perf_counter() - started
+
+
 @dataclass(slots=True)
 class Retrieval:
     """Ranked hits plus what each stage cost."""

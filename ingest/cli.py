@@ -28,6 +28,17 @@ def _progress_bar(enabled: bool):
     return update, bar.close
 
 
+def _ingest(folder: Path, settings: Settings, store, progress=None):
+    """Make the index mirror folder, then save the keyword index in step with it for the next start-up."""
+    from assistant.retrieve import save_keyword_index  # the keyword index is the assistant's; the CLI is where the two meet
+
+    from .pipeline import ingest_corpus
+
+    report = ingest_corpus(folder, settings=settings, store=store, progress=progress)
+    report.keyword_seconds = save_keyword_index(settings, store)
+    return report
+
+
 @click.group()
 def main() -> None:
     """Parse committee-paper PDFs into the searchable index."""
@@ -39,7 +50,6 @@ def main() -> None:
 @click.option("--if-missing", is_flag=True, help="Do nothing when the index already holds papers.")
 def build(folder: Path, as_json: bool, if_missing: bool) -> None:
     """Make the index mirror FOLDER: add new PDFs, replace changed ones, drop removed ones."""
-    from .pipeline import ingest_corpus
     from .store import Store
 
     if not folder.is_dir():
@@ -52,7 +62,7 @@ def build(folder: Path, as_json: bool, if_missing: bool) -> None:
         return
     update, close = _progress_bar(not as_json and sys.stderr.isatty())
     try:
-        report = ingest_corpus(folder, settings=settings, store=store, progress=update)
+        report = _ingest(folder, settings, store, update)
     finally:
         close()
     if as_json:
@@ -61,7 +71,8 @@ def build(folder: Path, as_json: bool, if_missing: bool) -> None:
         click.echo(
             f"Ingested {report.papers} papers ({report.chunks} chunks) in {report.seconds:.1f} s; "
             f"{report.skipped_unchanged} unchanged, {report.replaced} replaced, {report.removed} removed, "
-            f"{len(report.failed)} failed; {report.no_meeting} with no known meeting."
+            f"{len(report.failed)} failed; {report.no_meeting} with no known meeting. "
+            f"Keyword index in step ({report.keyword_seconds:.1f} s)."
         )
         for failure in report.failed:
             again = " (refused on an earlier run and unchanged since: not read again)" if failure.get("remembered") else ""
@@ -169,11 +180,10 @@ def fetch(url: str, committees: tuple[str, ...], date_from, date_to, out: Path |
     summary = report.to_json()
     built = None
     if then_build:
-        from .pipeline import ingest_corpus
         from .store import Store
 
         index = Settings()
-        built = ingest_corpus(out, settings=index, store=Store.from_settings(index))
+        built = _ingest(out, index, Store.from_settings(index))
         summary["build"] = built.to_json()
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))

@@ -222,6 +222,8 @@ class IngestReport:
     seconds: float = 0.0
     no_meeting: int = 0
     """Papers (re)ingested in this run whose meeting (committee and date) is not known."""
+    keyword_seconds: float = 0.0
+    """Seconds spent bringing the saved keyword index in step afterwards (`ingest build`; 0 when not done)."""
 
     def to_json(self) -> dict:
         """The shape printed by `ingest build --json`."""
@@ -234,4 +236,5 @@ class IngestReport:
             "failed": list(self.failed),
             "seconds": round(self.seconds, 3),
             "no_meeting": self.no_meeting,
+            "keyword_seconds": round(self.keyword_seconds, 3),
         }

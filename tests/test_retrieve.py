@@ -134,6 +134,35 @@ def test_papers_added_or_removed_update_the_saved_index_paper_by_paper(store, se
         assert _ranking(updated, query) == _ranking(fresh, query)
 
 
+def test_after_ingest_saves_the_keyword_index_start_up_reads_neither_registry_nor_chunks(store, settings, fake_embeddings, monkeypatch):
+    from assistant.retrieve import keyword_folder, save_keyword_index
+
+    Retriever(store, fake_embeddings, saved=keyword_folder(settings)).keyword
+    _more_papers(settings, fake_embeddings, store)
+    assert save_keyword_index(settings, store) > 0  # what `ingest build` does when it finishes
+    done = store.done_papers()
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("start-up read the store")
+
+    for name in ("registry", "all_chunks", "chunks_of"):
+        monkeypatch.setattr(store, name, no_reading)
+    started = Retriever(store, fake_embeddings, saved=keyword_folder(settings))
+    assert started.keyword.papers() == done
+    monkeypatch.undo()
+    for query in [*TOPICS, "carbon budget"]:
+        assert _ranking(started, query) == _ranking(Retriever(store, fake_embeddings), query)
+
+
+def test_a_keyword_index_that_cannot_be_saved_does_not_fail_ingest(store, settings, monkeypatch):
+    import assistant.retrieve as retrieve
+
+    monkeypatch.setattr(retrieve.SavedIndex, "save", lambda *a, **k: (_ for _ in ()).throw(PermissionError("read-only")))
+    monkeypatch.setattr(store, "all_chunks", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("Chroma went away")))
+    assert retrieve.save_keyword_index(settings, store) >= 0  # logged; start-up builds it instead
+    assert not (retrieve.keyword_folder(settings) / "current").exists()
+
+
 def test_a_saved_index_of_another_tokenizer_is_rebuilt(store, settings, fake_embeddings, monkeypatch):
     import assistant.retrieve as retrieve
 
