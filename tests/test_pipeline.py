@@ -405,7 +405,7 @@ def test_ocr_reads_only_the_scanned_pages_each_with_one_tesseract_thread(monkeyp
     calls = []
 
     def tesseract(args, **kwargs):
-        calls.append(kwargs["env"].get("OMP_THREAD_LIMIT"))
+        calls.append((kwargs["env"].get("OMP_THREAD_LIMIT"), Path(args[1]).suffix))
         return subprocess.CompletedProcess(args, 0, stdout="read by OCR", stderr="")
 
     monkeypatch.setattr(pdf, "tesseract_available", lambda: True)
@@ -413,4 +413,4 @@ def test_ocr_reads_only_the_scanned_pages_each_with_one_tesseract_thread(monkeyp
     texts = pdf.extract_page_texts(path.read_bytes(), "mixed.pdf", max_pages=10)
     assert [t == "read by OCR" for t in texts] == [False, True, False, True]
     assert texts[0].strip() and texts[0] == texts[2]
-    assert calls == ["1", "1"]
+    assert calls == [("1", ".pgm"), ("1", ".pgm")], "each scanned page once, as grey pixels, on one thread"
