@@ -72,6 +72,8 @@ MATTER_SHARE = 0.5
 """Share of the matter's idf-weighted terms a chunk must hold to be about it, when it names no identifier."""
 RARE_IDF = 3.5
 """A matter term this rare (in under about one chunk in thirty) names a subject few papers take up."""
+OTHER_IDF = 2.5
+"""Each of a matter's other words must be this rare (in under about one chunk in twelve) to name it without its rarest."""
 SWEEP = 300
 """Chunks the keyword index gives for the matter's words, over every year, before they are checked."""
 CLOSE_DENSE = 0.1
@@ -139,12 +141,20 @@ class Matter:
         """
         if self.names(text):
             return 1.0
-        if self.anchors and not self.anchors & text_terms:
+        if self.anchors and not self.anchors & text_terms and not self._named_without_anchor(text_terms):
             return 0.0
         # A matter of common words ("the clerk's pay") is named by two of them together (a name is two), not by "pay" alone.
         if not self.anchors and _words(self.weights.keys() & text_terms) < min(2, _words(self.weights)):
             return 0.0
         return _share(self.weights, text_terms)
+
+
+    def _named_without_anchor(self, text_terms: set[str] | frozenset[str]) -> bool:
+        """Whether a text holds every other word of the matter, two or more and each fairly rare itself: minutes
+        say "pay the Village Hall £55 for the annual rental" where the question and the earlier minutes say the
+        hall's "fees". Common words ("spend with suppliers in the borough") name no matter without the rare one."""
+        others = [t for t in self.weights if t not in self.anchors]
+        return _words(others) >= 2 and all(t in text_terms and self.weights[t] >= OTHER_IDF for t in others)
 
 
 class Tracer:

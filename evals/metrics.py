@@ -106,8 +106,9 @@ _WHOLE_POUNDS = re.compile(r"(£\d+)\.00(?!\d)")
 
 def normalise(text: str) -> str:
     """Lower case, one kind of dash and quote, "£27.8 million" == "£27.8m", "20 per cent" == "20%",
-    "£100,000" == "£100000", "£2,000,000" == "£2m", "£5.00" == "£5", "7th July" == "7 July", whitespace squashed."""
+    "£100,000" == "£100000", "£2,000,000" == "£2m", "£5.00" == "£5", "£ 5" == "£5", "7th July" == "7 July", whitespace squashed."""
     text = _DASHES.sub("-", text.translate(_QUOTES)).lower()
+    text = re.sub(r"£\s+(?=\d)", "£", text)  # minutes' "£ 937.92" == "£937.92"
     text = _THOUSANDS.sub("", text)
     text = _ORDINAL.sub(r"\1", text)
     text = _PER_CENT.sub(r"\1%", text)

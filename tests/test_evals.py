@@ -86,6 +86,7 @@ def test_ndcg_rewards_relevant_meetings_ranked_early():
         ("£13m|£13.5m", "OSMB heard of £13.5m secured"),
         ("£5", "the rent should remain at £5.00 per annum"),
         ("£2,438", "each organisation has received £2,438.00."),
+        ("£937.92", "making a total of £ 937.92, Councillors resolved"),
     ],
 )
 def test_fact_found_after_normalisation(fact, text):

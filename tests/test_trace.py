@@ -310,3 +310,19 @@ def test_a_question_about_a_number_ranks_that_number_above_any_sum():
     scored = {e.text: e.score for e in tracer._sentences(chunk, matter, read(question, mode="timeline"))}
     budget, spaces = text.split(". ", 1)
     assert scored[spaces] > scored[budget + "."]
+
+
+def test_a_meeting_may_name_the_matter_by_all_its_other_rare_words_without_the_rarest():
+    from assistant.text import tokens
+    from assistant.trace import Matter, _said
+
+    weights = {"fee": 4.2, "villag": 2.8, "hall": 3.4, "pay": 3.2}
+    fees = Matter(terms=frozenset(weights), weights=weights, anchors=frozenset({"fee"}), identifiers=frozenset())
+    rental = "The Councillors resolved to pay the Village Hall £55 for the annual rental"
+    assert fees.mentions(rental, _said(rental)) >= 0.5  # the hall's fees, though the minutes say rental
+    assert fees.mentions("The Village Hall Committee met.", _said("The Village Hall Committee met.")) == 0.0
+    # Common words ("spend with suppliers in the borough") do not stand in for the rare one ("inside").
+    common = {"insid": 4.9, "spend": 1.7, "borough": 1.8, "supplier": 1.2}
+    inside = Matter(terms=frozenset(common), weights=common, anchors=frozenset({"insid"}), identifiers=frozenset())
+    text = "Each year the Council spends a substantial sum with suppliers across the borough."
+    assert set(tokens(text)) >= {"spend", "borough", "supplier"} and inside.mentions(text, _said(text)) == 0.0
