@@ -26,7 +26,7 @@ from ingest.records import Chunk
 
 from .compose import (
     AUTHOR_LINE, DECISION, FLOOR, LIST_ENTRY, PARAGRAPH_NUMBER, REFERENCE, RESOLUTION, Citations, Composer, Evidence, _looks_back,
-    has_figure, meeting_key,
+    cover_author, has_figure, meeting_key,
 )
 from .question import ASKS_MONEY, Reading, read
 from .records import Answer, Filters, Hit
@@ -36,6 +36,8 @@ from .text import squash, tokens
 
 AMOUNT_COVERAGE = 0.2
 """Share of the question's weighted terms the sentence stating a "how much" answer (not a count) must hold (set on the development sets)."""
+HEADING_COVERAGE = 0.5
+"""The share of those terms an amount's sentence and its minute's heading must hold together."""
 # A number that is not a year, or one in words: what a "how much" answer must contain.
 QUANTITY = re.compile(
     r"£\s?\d|(?<![/-])\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*\b(?![/-]\d)|"
@@ -110,8 +112,9 @@ class Plain(Kind):
         if not self.enough(composer, reading, chosen, filters):
             return None
         # The list of its best sentence unfolds, or of one naming the question's subject; a list opened
-        # by a sentence only near the subject ("What stays the same:") would be padding.
-        unfold = {id(e) for e in chosen if e is chosen[0] or e.terms & anchors}
+        # by a sentence only near the subject ("What stays the same:") would be padding. Asked what was
+        # decided, a resolution's parts are the answer ("That the Committee: 1. Noted ... 2. Approved ...").
+        unfold = {id(e) for e in chosen if e is chosen[0] or e.terms & anchors or (reading.decision and RESOLUTION.match(e.text))}
         return _grouped_answer(composer, reading, chosen, filters, bullets=False, unfold=unfold, lead_first=True)
 
     def choose(self, composer, reading, candidates, filters, anchors) -> list[Evidence]:
@@ -141,18 +144,27 @@ class Figure(Plain):
     def enough(self, composer, reading, chosen, filters):
         if not reading.count:
             return True  # "what share": in the papers' own words, not refused for want of the question's
+        # Or under a minute's heading that names most of the subject: "RESOLVED: To make a donation to SUP of £54.00"
+        # under "Contribution to Stop Ure Pollution". (A report's title names the whole report, not what one of its
+        # sentences is about; a heading sharing only common words with the question says little.)
         return any(
-            states_amount(reading.text, e.text) and (reading.many or composer.share(reading.text, e.terms, filters) >= AMOUNT_COVERAGE)
+            states_amount(reading.text, e.text)
+            and (
+                reading.many
+                or composer.share(reading.text, e.terms, filters) >= AMOUNT_COVERAGE
+                or composer.share(reading.text, e.terms | _heading(e.chunk), filters) >= HEADING_COVERAGE
+            )
             for e in chosen
         )
 
 
 class Person(Plain):
-    """ "Who wrote the 2023 annual report?": the lines naming whose report it was, each paper's (the author may have changed)."""
+    """ "Who wrote the 2023 annual report?": the lines naming whose report it was, each paper's (the author may have changed);
+    for a study, the organisation its cover names."""
 
     def answer(self, composer, reading, hits, filters):
         candidates = self.candidates(composer, reading, hits, filters)
-        authorship = [c for c in candidates if AUTHORSHIP.search(c.text)]
+        authorship = [c for c in candidates if AUTHORSHIP.search(c.text) or cover_author(c.text, c.chunk)]
         if not authorship:
             return super().answer(composer, reading, hits, filters)
         chosen = composer.select(authorship, self.limit, per_council=_council_share(self.limit, filters))
@@ -402,6 +414,11 @@ def states_amount(question: str, text: str) -> bool:
         things & set(tokens(" ".join(text[m.end() :].split()[:3]))) or things & set(tokens(" ".join(text[: m.start()].split()[-6:])))
         for m in COUNT.finditer(text)
     )
+
+
+def _heading(chunk: Chunk) -> frozenset[str]:
+    """The terms of a minute's heading, which says what the sentences under it are about (none for other papers)."""
+    return frozenset(tokens(chunk.title)) if chunk.doc_type == "minutes" else frozenset()
 
 
 def _grouped_answer(composer: Composer, reading: Reading, chosen: list[Evidence], filters: Filters, **how) -> Answer:

@@ -57,7 +57,15 @@ DECISION = re.compile(
 )
 CHAIR_LINE = re.compile(r"\(in the Chair\)|\bChair of the\b")
 AUTHOR_LINE = re.compile(r"^(?:Report (?:of|author|from)|Author|Lead officer|Contact officer):\s", re.I)
+# A study's cover names who made it on a line of its own ("Leicester Castle Business School", "De Montfort University").
+ORGANISATION = re.compile(r"\b(?:University|College|Business School|Institute|Ltd|Limited|LLP|plc|Consult(?:ing|ancy|ants)|Associates)\b")
 GIVES_EXAMPLE = re.compile(r"\bfor (?:example|instance)\b|\be\.g\.|\bsuch as\b|\bcase stud(?:y|ies)\b", re.I)
+LONGEST_SENTENCE = 600
+"""Characters in a sentence worth quoting, at most: longer, it is a table or a page the PDF text runs together."""
+LONGEST_RESOLUTION = 1200
+"""The same for a resolution, which may give its parts in one sentence ("RESOLVED: (i) That ...; (ii) That ...")."""
+COVER_AUTHOR_WORDS = 8
+"""Words in a cover's line naming its maker, at most: a line of its own, not a sentence that mentions a university."""
 PERSON_LINE = re.compile(rf"{AUTHOR_LINE.pattern}|^(?:Cabinet (?:portfolio|member)|Portfolio holder|Strategic director(?:ate)?|Present|Also in attendance):\s", re.I)
 # Lines of a cover block ("Meeting date: Monday 28 March 2022") are metadata, not evidence.
 COVER_LINE = re.compile(r"^[A-Z][A-Za-z ()/]{1,40}:\s")
@@ -78,7 +86,8 @@ LISTING = re.compile(
 )
 # The heading of a list of documents: the lines under it, to the next numbered heading, name documents.
 LISTING_HEADING = re.compile(r"(?:^|\n)[ \t]*(?:Background (?:papers|documents)|Appendices|List of appendices):?[ \t]*$", re.I)
-# Procedural items every meeting has; their decisions are never what a question is about.
+# Procedural items every meeting has; their decisions are what a question is about only when it asks who chaired,
+# attended or stood in, or what was declared.
 PROCEDURAL = re.compile(
     r"minutes of the (?:previous )?meeting|declarations? of interest|apologies|questions from (?:members of )?the public|"
     r"exclusion of the press|urgent business|date and time of (?:the )?next meeting|attendance|front sheet",
@@ -97,6 +106,9 @@ PARAGRAPH_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+|^\d{1,2}\.\s+(?=[A-
 # "(a) Launch the toolkit", "b. Embed ...", "(ii) ...", "- ...": entries of a list that a sentence ending ":" opens.
 LIST_ENTRY = re.compile(r"^(?:\(?[a-h][.)]|\(?(?:i{1,3}|iv|v|vi{0,3})[.)]|[•●▪\-–*])\s")
 NUMBERED_ENTRY = re.compile(r"^\(?(\d{1,2})[.)]\s+(?=[A-Z])")
+LETTERED_ENTRY = re.compile(r"^\(?([a-h])[.)]\s")
+# A decision's note on its own numbered parts, among them: "Recommendations 3 was not approved (2 For, 7 Against)".
+LIST_NOTE = re.compile(r"^\*?\s*Recommendations?\s+\d{1,2}[a-z]?\b", re.I)
 MAX_LIST_ENTRIES = 10
 MAX_PLACES = 3
 """Papers cited for one list entry said in several (the report, its minutes, the decision notice)."""
@@ -210,8 +222,8 @@ class Composer:
                         listing = True  # "Background documents" and the documents it lists, up to "1. Introduction"
                         continue
                     # Cover-block lines ("Meeting date: ...") are metadata; the one naming a person answers "who" and nothing else.
-                    person = reading.who and bool(PERSON_LINE.match(text))
-                    if (cover_line(text) or words < 5) and not person or len(text) > 600 or says_nothing(text):
+                    person = reading.who and bool(PERSON_LINE.match(text) or (reading.author and cover_author(text, chunk)))
+                    if (cover_line(text) or words < 5 or says_nothing(text)) and not person or too_long(text):
                         continue
                     if places and (elsewhere := set(PLACE.findall(text))) and not elsewhere & places:
                         continue
@@ -226,10 +238,9 @@ class Composer:
                     if kind is None:
                         continue
                     score += kind + _wanted(reading, text)
-                    mentioned = {int(y) for y in YEAR_MENTION.findall(text)}
-                    if wanted and mentioned and not any(wanted[0] <= y <= wanted[1] for y in mentioned):
+                    if wanted and _other_years(text, chunk.meeting_date, wanted):
                         score -= 0.3
-                    if PROCEDURAL.search(chunk.title) and not reading.chair:
+                    if PROCEDURAL.search(chunk.title) and not (reading.chair or reading.procedure):
                         score -= 0.3
                     out.append(Evidence(text, chunk, chunk.page_at(start), score, rank, sentence_terms, start))
             except Exception:  # noqa: BLE001 - one chunk's odd text must not cost the whole answer
@@ -359,7 +370,7 @@ class Composer:
         if not lead.text.rstrip().endswith(":"):
             return []
         entries: list[Evidence] = []
-        counted = 0
+        counted, letter = 0, "a"
         seen = {lead.text}
         chunk, after = lead.chunk, lead.start + 1
         while chunk is not None and len(entries) < MAX_LIST_ENTRIES:
@@ -371,9 +382,15 @@ class Composer:
                     continue
                 # "That the Committee: 1. Noted ... 2. Approved ...": a list numbered from one, in order, is entries too.
                 numbered = NUMBERED_ENTRY.match(text)
+                lettered = LETTERED_ENTRY.match(text)
                 if numbered and int(numbered.group(1)) == counted + 1:
-                    counted += 1
-                elif not LIST_ENTRY.match(text):
+                    counted, letter = counted + 1, "a"
+                elif counted and lettered:
+                    # Under numbered parts, "(a)", "(b)" are a part's own; a form's next field ("(e) Exempt Information?") ends the list.
+                    if lettered.group(1) != letter:
+                        return entries
+                    letter = chr(ord(letter) + 1)
+                elif not (LIST_ENTRY.match(text) or (counted and LIST_NOTE.match(text))):
                     return entries
                 seen.add(text)
                 entry = lead.beside(text, chunk, start)
@@ -515,6 +532,16 @@ def cover_line(text: str) -> bool:
     return bool(COVER_LINE.match(text)) and (len(text.split()) < 12 or len(COVER_LABEL.findall(text)) > 1) or len(FORM_LABEL.findall(text)) > 1
 
 
+def too_long(text: str) -> bool:
+    """Longer than a sentence runs (a table or a page read as one), unless a resolution with its parts in one sentence."""
+    return len(text) > (LONGEST_RESOLUTION if RESOLUTION.match(text) else LONGEST_SENTENCE)
+
+
+def cover_author(text: str, chunk: Chunk) -> bool:
+    """A short line of a paper's first chunk naming an organisation: who made a study, as its cover says."""
+    return chunk.ordinal == 0 and len(text.split()) <= COVER_AUTHOR_WORDS and bool(ORGANISATION.search(text))
+
+
 def says_nothing(text: str) -> bool:
     """A heading that names a topic without a figure, or an entry of a list of documents."""
     return bool(LISTING.search(text)) or (bool(HEADING.match(text)) and not has_figure(text))
@@ -549,6 +576,19 @@ def _days_apart(a: str, b: str) -> int:
         return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
     except ValueError:
         return 10**6
+
+
+def _other_years(text: str, meeting_date: str, wanted: tuple[int, int]) -> bool:
+    """Whether a sentence is about other years than those asked: it names only years outside them.
+
+    A meeting of the asked years that names only later ones sets a deadline or a plan ("repairs only,
+    until 31st March 2022", minuted in 2018): that is what it decided then.
+    """
+    mentioned = {int(y) for y in YEAR_MENTION.findall(text)}
+    if not mentioned or any(wanted[0] <= y <= wanted[1] for y in mentioned):
+        return False
+    held = int(meeting_date[:4]) if meeting_date[:4].isdigit() else 0
+    return not (wanted[0] <= held <= wanted[1] and min(mentioned) > held)
 
 
 def _years_wanted(filters: Filters | None) -> tuple[int, int] | None:

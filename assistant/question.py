@@ -87,6 +87,8 @@ ASKS_AUTHOR = re.compile(
 )
 # "Who chairs the scrutiny board?": the minutes' attendance line names who was in the chair.
 ASKS_CHAIR = re.compile(r"\bwho (?:chairs|chaired|(?:is|was) chairing|is (?:the )?chair|was (?:the )?chair|was in the chair)\b|\bwho is (?:its|their) chair\b", re.I)
+# "Who attended as a substitute?", "were apologies given?": the procedural items of the minutes answer these.
+ASKS_PROCEDURE = re.compile(r"\bsubstitut|\bapolog|\battend|\bwho (?:was|were) (?:present|there)\b|\bdeclar\w*\b.{0,30}\binterests?\b", re.I)
 # "Can you give an example of ...?": a sentence that gives one ("if, for example, a supplier pledged ...").
 ASKS_EXAMPLE = re.compile(r"\bexamples?\b|\bfor instance\b|\bcase stud(?:y|ies)\b|\billustrat", re.I)
 # "How did members vote on ...?", "Was it unanimous?": the minutes' record of a vote answers, nothing else.
@@ -216,6 +218,8 @@ class Reading:
     """"What did the board ask for?": every numbered part of the resolution answers."""
     author: bool = False
     chair: bool = False
+    procedure: bool = False
+    """"Who attended as a substitute?": the minutes' procedural items (attendance, apologies, interests) answer."""
     example: bool = False
     vote: bool = False
     """"How did members vote?": the record of the vote ("CARRIED (8 voting for, 1 against)")."""
@@ -254,6 +258,7 @@ def read(question: str, asked: str = "", mode: str | None = None) -> Reading:
         request=bool(ASKS_REQUEST.search(said)),
         author=bool(ASKS_AUTHOR.search(said)),
         chair=bool(ASKS_CHAIR.search(said)),
+        procedure=bool(ASKS_PROCEDURE.search(said)),
         example=bool(ASKS_EXAMPLE.search(said)),
         vote=bool(ASKS_VOTE.search(said)),
         lost_vote=bool(ASKS_VOTE.search(said) and ASKS_LOST_VOTE.search(said)),

@@ -31,7 +31,7 @@ from .amounts import format_pounds, read_amounts
 from .answers import compose, states_amount
 from .compose import (
     DATE_WORDS, DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _figures, _looks_back, _similar, _wanted, cover_line, has_figure,
-    meeting_key, says_nothing,
+    meeting_key, says_nothing, too_long,
 )
 from .figures import NEGATED, FigurePoint
 from .records import Answer, Event, Filters, Hit
@@ -345,7 +345,7 @@ class Tracer:
             text = squash(chunk.text[start:end])
             if MINUTE_HEADING.match(text):
                 previous, before = 0.0, frozenset()  # a new minute: what follows is about its own matter
-            if len(text.split()) < 3 or len(text) > 600 or cover_line(text):
+            if len(text.split()) < 3 or too_long(text) or cover_line(text):
                 continue
             terms = frozenset(tokens(text))
             held = _said(text)

@@ -599,3 +599,97 @@ def test_how_much_money_wants_a_sum_of_money_and_accounts_print_pounds_without_t
     assert not _states_amount("How much is the independent review costing?", "The review was item 46 of the agenda.")
     assert _states_amount("What charge per space did the review recommend?", "It recommended a charge of £400 per space a year.")
     assert ASKS_COUNT.search("What annual charge per parking space did the review recommend?")
+
+
+def test_a_study_without_a_report_of_line_is_authored_by_the_organisation_its_cover_names():
+    cover = make_chunk(
+        "i\nLeicester Castle Business School\nDe Montfort University\nLEICESTER CITY COUNCIL\n"
+        "Workplace Parking Levy: An evidence-based review of policy and prospects for Leicester\nDraft Report",
+        title="Leicester WPL Evidence Based Review",
+    )
+    body = make_chunk(
+        "The University of Nottingham studied the levy in 2015, and the review draws on that work for Leicester.",
+        ordinal=4, title="Leicester WPL Evidence Based Review",
+    )
+    composer = Composer(lambda pid: [cover.text + "\n" + body.text], lambda term: 1.0)
+    hits = [Hit(chunk=body, score=1.0), Hit(chunk=cover, score=0.9)]
+    answer = compose(composer, "Who wrote the evidence-based review of a workplace parking levy for Leicester?", hits, mode="answer", filters=Filters())
+    # The cover's own lines, not a later sentence that mentions another university.
+    assert [c.quote for c in answer.citations] == ["Leicester Castle Business School", "De Montfort University"]
+
+
+def test_the_minutes_procedural_items_answer_questions_about_attendance_and_substitutes():
+    from assistant.question import read
+
+    attendance = make_chunk(
+        "Apologies were received from Councillor Coombes. Councillor Jos Clark attended as substitute.",
+        doc_type="minutes", title="Attendance and apologies", item="2",
+    )
+    budget = make_chunk("The committee approved the budget for the levy of two million pounds.", ordinal=3)
+    composer = Composer(lambda pid: [attendance.text, budget.text], lambda term: 1.0)
+    hits = [Hit(chunk=budget, score=1.0), Hit(chunk=attendance, score=0.9)]
+    asked = read("Who sat on the committee as a substitute at the meeting, and for whom?")
+    assert asked.procedure and not read("What did the committee decide about the levy?").procedure
+    assert "substitute" in composer.evidence(asked, hits)[0].text
+    # The same sentence, were the question not about attendance, would rank as a procedural item does.
+    from dataclasses import replace
+
+    score = {e.text: e.score for e in composer.evidence(asked, hits)}
+    unasked = {e.text: e.score for e in composer.evidence(replace(asked, procedure=False), hits)}
+    assert score["Councillor Jos Clark attended as substitute."] - unasked["Councillor Jos Clark attended as substitute."] == pytest.approx(0.3)
+    # Not asked about, the procedural items rank below what the meeting did.
+    assert composer.evidence(read("What did the committee approve for the levy?"), hits)[0].chunk is budget
+
+
+def test_an_amount_under_an_item_titled_with_the_subject_answers_how_much():
+    def answer(title: str):
+        chunk = make_chunk("RESOLVED: To make a donation to SUP of £54.00 to support its work by buying two water testing kits.",
+                           doc_type="minutes", title=title, item="7")
+        composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
+        return compose(composer, "How much did the council give Stop Ure Pollution?", [Hit(chunk=chunk, score=1.0)], mode="answer", filters=Filters())
+
+    # The minute's heading names what its resolution, in initials, is about.
+    assert answer("Contribution to Stop Ure Pollution (SUP)").citations[0].quote.startswith("RESOLVED: To make a donation to SUP of £54.00")
+    assert answer("Grants to village groups") is None  # no amount beside the subject: refused
+
+
+def test_a_decisions_note_on_its_parts_belongs_to_it_and_a_forms_next_field_ends_it():
+    chunk = _chunk(
+        "(d) Decision taken\n"
+        "That the Committee for Transport and Connectivity:\n"
+        "1. Noted the outcomes of the review of evidence.\n"
+        "2. Approved (Unanimously) launching a six-week public engagement:\n"
+        "(a) online, and\n"
+        "(b) at drop-in sessions.\n"
+        "Recommendations 3 was not approved (2 For, 7 Against with 0 Abstention.)\n"
+        "3. Authorised the Director to decide which proposals proceed.\n"
+        "(e) Exempt Information?\n"
+        "Open"
+    )
+    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
+    lead = Evidence("That the Committee for Transport and Connectivity:", chunk, 1, 1.0, 0, frozenset(), chunk.text.index("That"))
+    assert [e.text[:5] for e in composer.list_entries(lead)] == ["1. No", "2. Ap", "(a) o", "(b) a", "Recom", "3. Au"]
+
+
+def test_a_resolution_with_its_parts_in_one_long_sentence_is_quoted_whole():
+    from assistant.compose import LONGEST_SENTENCE, too_long
+
+    parts = "; ".join(f"({n}) That the Clerk should arrange the new website domain and email address, step {n}" for n in ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii"))
+    resolution = f"RESOLVED: {parts}."
+    assert len(resolution) > LONGEST_SENTENCE and not too_long(resolution)
+    assert too_long("Table 3 " + "1,234 5,678 " * 60)  # a table read as one line is no sentence
+    chunk = make_chunk(resolution, doc_type="minutes", title="Parish Website", item="6")
+    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
+    answer = compose(composer, "What did the council resolve about the new website domain?", [Hit(chunk=chunk, score=1.0)], mode="answer", filters=Filters())
+    assert answer.citations[0].quote == resolution
+
+
+def test_a_meeting_of_the_asked_year_setting_a_later_deadline_is_about_that_year():
+    from assistant.compose import _other_years
+
+    deadline = "The light will be kept in working order, basic repairs only, until 31st March 2022."
+    assert not _other_years(deadline, "2018-09-04", (2018, 2018))  # what the 2018 meeting decided
+    assert _other_years(deadline, "2022-05-01", (2018, 2018))  # a later meeting's news of 2022
+    assert _other_years("In 2015 the council first looked at the light.", "2018-09-04", (2018, 2018))  # a recap
+    assert not _other_years("In 2018 the council looked at the light.", "2019-01-08", (2018, 2018))
+    assert not _other_years("The council looked at the light.", "2016-01-08", (2018, 2018))  # names no year
