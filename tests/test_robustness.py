@@ -102,6 +102,28 @@ def test_tracing_any_text_never_raises(question, text, later):
     _initialled(text, question[:4])
     trace_span(question, parse_filters(question, CATALOGUE))
     cover_line(text)
+    # A matter with a rare word and others: a text may name it by the others alone (Matter._named_without_anchor).
+    weights = {t: 3.0 for t in tokens(question)} | {"fee": 4.2}
+    Matter(terms=frozenset(weights), weights=weights, anchors=frozenset({"fee"}), identifiers=frozenset()).mentions(text, frozenset(tokens(text)))
+
+
+@given(PAPER_TEXT, PAPER_TEXT)
+@DEADLINE_FREE
+def test_this_stops_sentence_readers_never_raise(question, text):
+    from assistant.compose import _other_years, cover_author, too_long
+
+    chunk = _chunk(text)
+    assert isinstance(cover_author(text, chunk), bool) and isinstance(too_long(text), bool)
+    _other_years(text, chunk.meeting_date, (2018, 2020))
+    _other_years(text, "", (2018, 2020))
+    reading = read(question)
+    assert isinstance(reading.procedure, bool)
+    # A resolution's parts, a note on them and a form's next field, after any text.
+    lead = f"That the Committee:\n1. Noted {text}\nRecommendations 3 was not approved.\n(e) {question}"
+    composer = Composer(lambda pid: [lead], lambda term: 1.0)
+    from assistant.compose import Evidence
+
+    composer.list_entries(Evidence("That the Committee:", _chunk(lead), 1, 1.0, 0, frozenset(), 0))
 
 
 @given(PAPER_TEXT)
