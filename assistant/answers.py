@@ -111,10 +111,15 @@ class Plain(Kind):
         chosen = composer.with_openers(chosen)
         if not self.enough(composer, reading, chosen, filters):
             return None
-        # The list of its best sentence unfolds, or of one naming the question's subject; a list opened
-        # by a sentence only near the subject ("What stays the same:") would be padding. Asked what was
-        # decided, a resolution's parts are the answer ("That the Committee: 1. Noted ... 2. Approved ...").
-        unfold = {id(e) for e in chosen if e is chosen[0] or e.terms & anchors or (reading.decision and RESOLUTION.match(e.text))}
+        # The list of its best sentence unfolds, or of one naming the question's subject; a list opened by a
+        # sentence only near the subject ("What stays the same:") would be padding. Asked what was decided, a
+        # resolution's parts are the answer ("That the Committee: 1. Noted ... 2. Approved ..."); asked what
+        # members asked for, so are the points of a list beside the best sentence ("Members raised the following points:").
+        unfold = {
+            id(e) for e in chosen
+            if e is chosen[0] or e.terms & anchors or (reading.decision and RESOLUTION.match(e.text))
+            or (reading.request and e.chunk is chosen[0].chunk)
+        }
         return _grouped_answer(composer, reading, chosen, filters, bullets=False, unfold=unfold, lead_first=True)
 
     def choose(self, composer, reading, candidates, filters, anchors) -> list[Evidence]:

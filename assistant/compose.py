@@ -110,9 +110,13 @@ LETTERED_ENTRY = re.compile(r"^\(?([a-h])[.)]\s")
 # A decision's note on its own numbered parts, among them: "Recommendations 3 was not approved (2 For, 7 Against)".
 LIST_NOTE = re.compile(r"^\*?\s*Recommendations?\s+\d{1,2}[a-z]?\b", re.I)
 MAX_LIST_ENTRIES = 10
+LIST_READ = 40
+"""Sentences after a list's opening read for its entries, at most."""
+BULLET = re.compile(r"^[•●▪\-–*]\s")
 MAX_PLACES = 3
 """Papers cited for one list entry said in several (the report, its minutes, the decision notice)."""
 YEAR_MENTION = re.compile(r"\b((?:19|20)\d\d)\b")
+FINANCIAL_YEAR = re.compile(r"\b((?:19|20)\d\d)\s?[/-]\s?(\d\d)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,37 +373,51 @@ class Composer:
         """The verified entries of the list a sentence ending ":" opens ("the priorities for 2022 are:" (a)...(f))."""
         if not lead.text.rstrip().endswith(":"):
             return []
+        following = self._after(lead)
         entries: list[Evidence] = []
         counted, letter = 0, "a"
+        for index, (text, chunk, start, end) in enumerate(following):
+            # "That the Committee: 1. Noted ... 2. Approved ...": a list numbered from one, in order, is entries too.
+            numbered = NUMBERED_ENTRY.match(text)
+            lettered = LETTERED_ENTRY.match(text)
+            if numbered and int(numbered.group(1)) == counted + 1:
+                counted, letter = counted + 1, "a"
+            elif counted and lettered:
+                # Under numbered parts, "(a)", "(b)" are a part's own; a form's next field ("(e) Exempt Information?") ends the list.
+                if lettered.group(1) != letter:
+                    return entries
+                letter = chr(ord(letter) + 1)
+            elif not (LIST_ENTRY.match(text) or (counted and LIST_NOTE.match(text))):
+                # "• The reduced timeline was noted. Officers confirmed the revised schedule. • Due to ...": a bullet's
+                # further sentences, before the next bullet, are its own (after the last one they may be the minute's).
+                last = entries[-1] if entries else None
+                if last is None or last.chunk is not chunk or not BULLET.match(last.text) or index + 1 == len(following) or not BULLET.match(following[index + 1][0]):
+                    return entries
+                longer = lead.beside(squash(chunk.text[last.start : end]), chunk, last.start)
+                if self.verified(longer):
+                    entries[-1] = longer
+                continue
+            entry = lead.beside(text, chunk, start)
+            if self.verified(entry):
+                entries.append(entry)
+            if len(entries) >= MAX_LIST_ENTRIES:
+                return entries
+        return entries
+
+    def _after(self, lead: Evidence) -> list[tuple[str, Chunk, int, int]]:
+        """The sentences after one, in its chunk and the item's next chunks (text, chunk, start, end), as far as a list may run."""
+        out: list[tuple[str, Chunk, int, int]] = []
         seen = {lead.text}
         chunk, after = lead.chunk, lead.start + 1
-        while chunk is not None and len(entries) < MAX_LIST_ENTRIES:
+        while chunk is not None and len(out) < LIST_READ:
             for start, end in sentence_spans(chunk.text):
-                if start < after:
-                    continue
                 text = squash(chunk.text[start:end])
-                if text in seen:  # the sentence the next chunk repeats from this one
+                if start < after or text in seen:  # before the lead, or the sentence the next chunk repeats from this one
                     continue
-                # "That the Committee: 1. Noted ... 2. Approved ...": a list numbered from one, in order, is entries too.
-                numbered = NUMBERED_ENTRY.match(text)
-                lettered = LETTERED_ENTRY.match(text)
-                if numbered and int(numbered.group(1)) == counted + 1:
-                    counted, letter = counted + 1, "a"
-                elif counted and lettered:
-                    # Under numbered parts, "(a)", "(b)" are a part's own; a form's next field ("(e) Exempt Information?") ends the list.
-                    if lettered.group(1) != letter:
-                        return entries
-                    letter = chr(ord(letter) + 1)
-                elif not (LIST_ENTRY.match(text) or (counted and LIST_NOTE.match(text))):
-                    return entries
                 seen.add(text)
-                entry = lead.beside(text, chunk, start)
-                if self.verified(entry):
-                    entries.append(entry)
-                if len(entries) >= MAX_LIST_ENTRIES:
-                    return entries
+                out.append((text, chunk, start, end))
             chunk, after = self.next_chunk(chunk), 0
-        return entries
+        return out[:LIST_READ]
 
     def resolution_siblings(self, chosen: list[Evidence]) -> list[Evidence]:
         """The other numbered parts of each resolution an answer quotes a part of, verified and not yet shown.
@@ -480,8 +498,8 @@ class Composer:
         lead = meeting_key(chosen[0].chunk) + (chosen[0].chunk.item, chosen[0].chunk.title) if lead_first and chosen else None
         lists = {id(e): self.list_entries(self.referenced(e) or e) for e in chosen if id(e) in unfold}
         # An entry chosen on its own is shown under the sentence that opens its list instead.
-        listed = {(x.chunk.paper_id, x.text) for entries in lists.values() for x in entries}
-        chosen = [e for e in chosen if (e.chunk.paper_id, e.text) not in listed or lists.get(id(e))]
+        listed = [(x.chunk.paper_id, x.text) for entries in lists.values() for x in entries]
+        chosen = [e for e in chosen if lists.get(id(e)) or not any(paper == e.chunk.paper_id and e.text in text for paper, text in listed)]
         # An entry said again (the minutes record the report's list of priorities) is shown once, under
         # the first place that says it, with the other places' citations beside it.
         shown: dict[str, tuple[list[str], int, set[str]]] = {}
@@ -510,7 +528,7 @@ class Composer:
                     lines.append(f"- {sentence}")
                     for x in entries:
                         places = [x] + self.echoes.get(x.key, [])
-                        lines.append(f"  - {x.text} " + "".join(f"[{citations.add(p)}]" for p in places))
+                        lines.append(f"  - {BULLET.sub('', x.text, count=1)} " + "".join(f"[{citations.add(p)}]" for p in places))
                         shown[_said(x.text)] = (lines, len(lines) - 1, {p.chunk.paper_id for p in places})
                 else:
                     prose.append(sentence)
@@ -584,7 +602,9 @@ def _other_years(text: str, meeting_date: str, wanted: tuple[int, int]) -> bool:
     A meeting of the asked years that names only later ones sets a deadline or a plan ("repairs only,
     until 31st March 2022", minuted in 2018): that is what it decided then.
     """
+    # A financial year ("2019/20", "2019-20") runs into the next calendar year: January 2020 is in it.
     mentioned = {int(y) for y in YEAR_MENTION.findall(text)}
+    mentioned |= {int(m.group(1)) + 1 for m in FINANCIAL_YEAR.finditer(text) if int(m.group(2)) == (int(m.group(1)) + 1) % 100}
     if not mentioned or any(wanted[0] <= y <= wanted[1] for y in mentioned):
         return False
     held = int(meeting_date[:4]) if meeting_date[:4].isdigit() else 0

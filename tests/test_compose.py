@@ -693,3 +693,33 @@ def test_a_meeting_of_the_asked_year_setting_a_later_deadline_is_about_that_year
     assert _other_years("In 2015 the council first looked at the light.", "2018-09-04", (2018, 2018))  # a recap
     assert not _other_years("In 2018 the council looked at the light.", "2019-01-08", (2018, 2018))
     assert not _other_years("The council looked at the light.", "2016-01-08", (2018, 2018))  # names no year
+
+
+def test_a_bullets_further_sentences_are_its_own_and_asked_what_members_raised_the_points_unfold():
+    chunk = _chunk(
+        "10 Workplace Parking Levy Update report\n"
+        "The Committee received a report updating the committee on progress with the levy's business case.\n"
+        "During discussion, Members raised the following points:\n"
+        "• The reduced project timeline was noted. Officers confirmed that the consultants had agreed to the revised schedule.\n"
+        "• It was suggested that the next update report should include the IT implications.\n"
+        "• Members asked for an investment strategy for the levy revenue.\n"
+        "The Committee noted the report."
+    )
+    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
+    lead = Evidence("During discussion, Members raised the following points:", chunk, 1, 1.0, 0, frozenset(), chunk.text.index("During"))
+    assert [e.text for e in composer.list_entries(lead)] == [
+        "• The reduced project timeline was noted. Officers confirmed that the consultants had agreed to the revised schedule.",
+        "• It was suggested that the next update report should include the IT implications.",
+        "• Members asked for an investment strategy for the levy revenue.",
+    ]  # the sentence after the last bullet is the minute's, not the bullet's
+    answer = compose(composer, "What did members ask officers to do next on the levy update?", [Hit(chunk=chunk, score=1.0)], mode="answer", filters=Filters())
+    assert "  - It was suggested that the next update report should include the IT implications." in answer.answer
+
+
+def test_a_financial_year_runs_into_the_next_calendar_year():
+    from assistant.compose import _other_years
+
+    charge = "In Nottingham the charge is currently £415/year per liable place (2019/20)."
+    assert not _other_years(charge, "", (2020, 2020))  # January 2020 is in 2019/20
+    assert _other_years(charge, "", (2021, 2021))
+    assert _other_years("The meeting on 2019-12-03 set the charge.", "", (2020, 2020))  # a date, not a financial year
