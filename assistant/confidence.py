@@ -58,9 +58,11 @@ class Confidence:
             return False
         if self.unseen_share(question, filters) >= settings.max_unseen:
             return False
+        # What answers a question put in other words (nearly all its words in one passage) answers a closer one too.
+        together = self.coverage_in_one(question, hits, filters) >= settings.min_one_chunk_coverage
         if top_dense < settings.min_dense:
-            return self.coverage_in_one(question, hits, filters) >= settings.min_one_chunk_coverage
-        return self.coverage(question, hits, filters) >= settings.min_coverage
+            return together
+        return together or self.coverage(question, hits, filters) >= settings.min_coverage
 
     def unheard(self, typed: str, hits: list[Hit], filters: Filters) -> bool:
         """Whether a follow-up's own words are mostly words no paper uses, and the best hits hold too few of them."""

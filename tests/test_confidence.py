@@ -62,3 +62,14 @@ def test_a_follow_up_whose_own_words_the_papers_never_use_is_refused():
     assert confidence.confident(question, hits, Filters())
     assert not confidence.confident(question, hits, Filters(), typed="did it come with any prize money?")
     assert confidence.confident(question, hits, Filters(), typed="and who presented the award?")
+
+
+def test_one_passage_holding_the_whole_question_answers_it_whatever_the_closer_passages_hold():
+    # Fairly close in meaning (between min_dense and sure_dense); the three closest passages are about something
+    # else, the fourth holds every word of the question: as at a lower closeness, that one passage answers.
+    others = [Hit(chunk=make_chunk(f"Members asked how the overspend on item {n} would be met from reserves.", ordinal=n), score=1.0, dense=0.57) for n in range(3)]
+    spend = Hit(chunk=make_chunk("The precept and the bonfire beacon insurance were paid.", ordinal=3), score=0.5, dense=0.41)
+    question = "What was said about the precept and the bonfire beacon insurance?"
+    assert _confidence().coverage(question, others + [spend], Filters()) == 0.0
+    assert _confidence().confident(question, others + [spend], Filters())
+    assert not _confidence().confident(question, others, Filters())
