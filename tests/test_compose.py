@@ -539,10 +539,14 @@ def test_a_decision_numbered_from_one_is_a_list_of_its_parts():
         "4. Authorised the Director to decide which proposals proceed.\n"
         "(e) Exempt Information?"
     )
-    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
-    lead = Evidence("That the Committee for Transport and Connectivity:", chunk, 1, 1.0, 0, frozenset(), chunk.text.index("That"))
     # In order from one: "4." after "2." is another list, or a paragraph, not the third part.
-    assert [e.text[:2] for e in composer.list_entries(lead)] == ["1.", "2."]
+    assert [text[:2] for text in _entries(chunk, "That the Committee for Transport and Connectivity:")] == ["1.", "2."]
+
+
+def _entries(chunk: Chunk, lead: str) -> list[str]:
+    """The entries of the list the sentence lead opens in chunk."""
+    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
+    return [e.text for e in composer.list_entries(Evidence(lead, chunk, 1, 1.0, 0, frozenset(), chunk.text.index(lead)))]
 
 
 def _minutes(paper: str, *texts: str) -> tuple[Composer, list[Hit]]:
@@ -666,9 +670,8 @@ def test_a_decisions_note_on_its_parts_belongs_to_it_and_a_forms_next_field_ends
         "(e) Exempt Information?\n"
         "Open"
     )
-    composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
-    lead = Evidence("That the Committee for Transport and Connectivity:", chunk, 1, 1.0, 0, frozenset(), chunk.text.index("That"))
-    assert [e.text[:5] for e in composer.list_entries(lead)] == ["1. No", "2. Ap", "(a) o", "(b) a", "Recom", "3. Au"]
+    entries = _entries(chunk, "That the Committee for Transport and Connectivity:")
+    assert [text[:5] for text in entries] == ["1. No", "2. Ap", "(a) o", "(b) a", "Recom", "3. Au"]
 
 
 def test_a_resolution_with_its_parts_in_one_long_sentence_is_quoted_whole():
@@ -706,8 +709,7 @@ def test_a_bullets_further_sentences_are_its_own_and_asked_what_members_raised_t
         "The Committee noted the report."
     )
     composer = Composer(lambda pid: [chunk.text], lambda term: 1.0)
-    lead = Evidence("During discussion, Members raised the following points:", chunk, 1, 1.0, 0, frozenset(), chunk.text.index("During"))
-    assert [e.text for e in composer.list_entries(lead)] == [
+    assert _entries(chunk, "During discussion, Members raised the following points:") == [
         "• The reduced project timeline was noted. Officers confirmed that the consultants had agreed to the revised schedule.",
         "• It was suggested that the next update report should include the IT implications.",
         "• Members asked for an investment strategy for the levy revenue.",
