@@ -13,6 +13,7 @@ from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
 from .filters import PLACE
+from .lists import BULLET, LIST_ENTRY, list_entries
 from .question import Reading, topic_terms
 from .records import Citation, Filters, Hit
 from .text import long_date, squash, tokens
@@ -103,16 +104,6 @@ FLOOR = 0.45
 ECHO_DAYS = 31
 """A sentence said again within this many days is the same report at its next meeting; later, a recap."""
 PARAGRAPH_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+|^\d{1,2}\.\s+(?=[A-Z])")
-# "(a) Launch the toolkit", "b. Embed ...", "(ii) ...", "- ...": entries of a list that a sentence ending ":" opens.
-LIST_ENTRY = re.compile(r"^(?:\(?[a-h][.)]|\(?(?:i{1,3}|iv|v|vi{0,3})[.)]|[•●▪\-–*])\s")
-NUMBERED_ENTRY = re.compile(r"^\(?(\d{1,2})[.)]\s+(?=[A-Z])")
-LETTERED_ENTRY = re.compile(r"^\(?([a-h])[.)]\s")
-# A decision's note on its own numbered parts, among them: "Recommendations 3 was not approved (2 For, 7 Against)".
-LIST_NOTE = re.compile(r"^\*?\s*Recommendations?\s+\d{1,2}[a-z]?\b", re.I)
-MAX_LIST_ENTRIES = 10
-LIST_READ = 40
-"""Sentences after a list's opening read for its entries, at most."""
-BULLET = re.compile(r"^[•●▪\-–*]\s")
 MAX_PLACES = 3
 """Papers cited for one list entry said in several (the report, its minutes, the decision notice)."""
 YEAR_MENTION = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -370,54 +361,8 @@ class Composer:
         return "".join(f"[{key}]" for key in keys)
 
     def list_entries(self, lead: Evidence) -> list[Evidence]:
-        """The verified entries of the list a sentence ending ":" opens ("the priorities for 2022 are:" (a)...(f))."""
-        if not lead.text.rstrip().endswith(":"):
-            return []
-        following = self._after(lead)
-        entries: list[Evidence] = []
-        counted, letter = 0, "a"
-        for index, (text, chunk, start, end) in enumerate(following):
-            # "That the Committee: 1. Noted ... 2. Approved ...": a list numbered from one, in order, is entries too.
-            numbered = NUMBERED_ENTRY.match(text)
-            lettered = LETTERED_ENTRY.match(text)
-            if numbered and int(numbered.group(1)) == counted + 1:
-                counted, letter = counted + 1, "a"
-            elif counted and lettered:
-                # Under numbered parts, "(a)", "(b)" are a part's own; a form's next field ("(e) Exempt Information?") ends the list.
-                if lettered.group(1) != letter:
-                    return entries
-                letter = chr(ord(letter) + 1)
-            elif not (LIST_ENTRY.match(text) or (counted and LIST_NOTE.match(text))):
-                # "• The reduced timeline was noted. Officers confirmed the revised schedule. • Due to ...": a bullet's
-                # further sentences, before the next bullet, are its own (after the last one they may be the minute's).
-                last = entries[-1] if entries else None
-                if last is None or last.chunk is not chunk or not BULLET.match(last.text) or index + 1 == len(following) or not BULLET.match(following[index + 1][0]):
-                    return entries
-                longer = lead.beside(squash(chunk.text[last.start : end]), chunk, last.start)
-                if self.verified(longer):
-                    entries[-1] = longer
-                continue
-            entry = lead.beside(text, chunk, start)
-            if self.verified(entry):
-                entries.append(entry)
-            if len(entries) >= MAX_LIST_ENTRIES:
-                return entries
-        return entries
-
-    def _after(self, lead: Evidence) -> list[tuple[str, Chunk, int, int]]:
-        """The sentences after one, in its chunk and the item's next chunks (text, chunk, start, end), as far as a list may run."""
-        out: list[tuple[str, Chunk, int, int]] = []
-        seen = {lead.text}
-        chunk, after = lead.chunk, lead.start + 1
-        while chunk is not None and len(out) < LIST_READ:
-            for start, end in sentence_spans(chunk.text):
-                text = squash(chunk.text[start:end])
-                if start < after or text in seen:  # before the lead, or the sentence the next chunk repeats from this one
-                    continue
-                seen.add(text)
-                out.append((text, chunk, start, end))
-            chunk, after = self.next_chunk(chunk), 0
-        return out[:LIST_READ]
+        """The verified entries of the list a sentence ending ":" opens (lists.py)."""
+        return list_entries(lead, self.next_chunk, self.verified)
 
     def resolution_siblings(self, chosen: list[Evidence]) -> list[Evidence]:
         """The other numbered parts of each resolution an answer quotes a part of, verified and not yet shown.
