@@ -60,6 +60,9 @@ OUTCOME = re.compile(
 )
 # "It was previously £5 for the meeting room and £20 for the full hall": the amounts after it are the old ones.
 PREVIOUSLY = re.compile(r"\b(?:previously|formerly|used to (?:be|cost|pay|charge))\b", re.I)
+# "The last pay rise was 2017, therefore ...", "unchanged since 2016": an earlier year as the time of the last change,
+# said to explain what the meeting did now, not a recap of that year.
+LAST_TIME = re.compile(r"\b(?:since|last (?:\w+ ){0,2}(?:was|in))\s+(?:in\s+)?(?:19|20)\d\d\b", re.I)
 FOLLOWING = 2
 """Words a matter's word after an amount counts as further away than one before it."""
 # "minute 45/14", "Min 12": the minutes' own reference back to an earlier one.
@@ -372,7 +375,7 @@ class Tracer:
             score += ASKED * matter.asks(terms)
             # A line has room for what the meeting did: not a recap of earlier years, a list's opening words or
             # a heading (which still marks a meeting that took the matter, when it is all the meeting's papers say).
-            score -= 0.35 if _looks_back(text, chunk.meeting_date) else 0.0
+            score -= 0.35 if _recap(text, chunk.meeting_date) else 0.0
             score -= 0.3 if text.endswith(":") or LIST_ENTRY.match(text) or says_nothing(text) else 0.0
             out.append(Evidence(text, chunk, chunk.page_at(start), score, 0, terms, start))
             previous = about
@@ -490,7 +493,7 @@ def _adds(evidence: Evidence, chosen: list[Evidence], reading: Reading, matter: 
     """Whether a further sentence tells what the meeting's chosen ones do not (the decision, how it came out,
     other figures, the dates a question about timing asks for, more of the question's words) and of this
     meeting, not earlier years."""
-    if _looks_back(evidence.text, evidence.chunk.meeting_date) or says_nothing(evidence.text):
+    if _recap(evidence.text, evidence.chunk.meeting_date) or says_nothing(evidence.text):
         return False  # a recap of earlier years is the earlier meetings' story; a heading tells nothing
     said = frozenset().union(*(e.terms for e in chosen))
     for test in (RESOLUTION, OUTCOME):
@@ -501,6 +504,11 @@ def _adds(evidence: Evidence, chosen: list[Evidence], reading: Reading, matter: 
     if reading.when and set(DATE_WORDS.findall(evidence.text)) - {d for e in chosen for d in DATE_WORDS.findall(e.text)}:
         return True
     return bool(set(matter.asked) & evidence.terms - said)
+
+
+def _recap(text: str, meeting_date: str) -> bool:
+    """A sentence about earlier years only, unless it names one as the time of the last change (LAST_TIME)."""
+    return _looks_back(text, meeting_date) and not LAST_TIME.search(text)
 
 
 def _initialled(name: str, letters: str) -> str:

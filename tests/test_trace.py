@@ -326,3 +326,21 @@ def test_a_meeting_may_name_the_matter_by_all_its_other_rare_words_without_the_r
     inside = Matter(terms=frozenset(common), weights=common, anchors=frozenset({"insid"}), identifiers=frozenset())
     text = "Each year the Council spends a substantial sum with suppliers across the borough."
     assert set(tokens(text)) >= {"spend", "borough", "supplier"} and inside.mentions(text, _said(text)) == 0.0
+
+
+def test_a_sentence_naming_the_year_of_the_last_change_tells_what_its_meeting_did():
+    from assistant.question import read
+    from assistant.trace import LAST_TIME, Matter
+
+    [chunk] = _chunks({"2020-03-03": (
+        "Finance. The Clerk had Expenses of £27.11, the Councillors resolved to pay. "
+        "The Clerks Wages were reviewed as the last pay rise was 2017, therefore the hourly rate was increased to £9.77, "
+        "making a total of £937.92, Councillors resolved to be paid. "
+        "In 2017 the clerk's rate of pay was set at £8.73 per hour, making a total of £838.00, resolved to pay."
+    )}, "c")
+    tracer, _ = _tracer([chunk])
+    matter = Matter(terms=frozenset({"clerk", "pay"}), weights={"clerk": 2.6, "pay": 3.2}, anchors=frozenset(), identifiers=frozenset())
+    score = {e.text[:12]: e.score for e in tracer._sentences(chunk, matter, read("How has the clerk's pay changed?", mode="timeline"))}
+    # "The last pay rise was 2017" explains 2020's rise and ranks with the meeting's other decisions; "In 2017 ..." recaps.
+    assert score["The Clerks W"] >= score["The Clerk ha"] > score["In 2017 the "]
+    assert LAST_TIME.search("The charge has been unchanged since 2016.") and not LAST_TIME.search("In 2016 the charge was set at £5.")
