@@ -529,7 +529,10 @@ def _wanted(reading: Reading, text: str) -> float:
 
 
 def _same_round(a: Evidence, b: Evidence) -> bool:
-    """Two sentences from one round of a council's meetings: a report at scrutiny and at Cabinet days later."""
+    """Two sentences from one round of a council's meetings (a report at scrutiny and at Cabinet days later), or
+    from one paper, whether or not its meeting is known (a strategy's page 7 is not another round than its page 4)."""
+    if a.chunk.paper_id == b.chunk.paper_id:
+        return True
     return a.chunk.council == b.chunk.council and _days_apart(a.chunk.meeting_date, b.chunk.meeting_date) <= ECHO_DAYS
 
 

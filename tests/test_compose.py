@@ -684,3 +684,18 @@ def test_a_financial_year_runs_into_the_next_calendar_year():
     assert not _other_years(charge, "", (2020, 2020))  # January 2020 is in 2019/20
     assert _other_years(charge, "", (2021, 2021))
     assert _other_years("The meeting on 2019-12-03 set the charge.", "", (2020, 2020))  # a date, not a financial year
+
+
+def test_sentences_of_one_undated_paper_are_one_round_of_meetings():
+    from assistant.compose import _same_round
+    from assistant.text import tokens
+
+    page4 = make_chunk("This strategy sets out a headline programme to increase passenger numbers.", paper="bus", meeting_date="", committee="")
+    page7 = make_chunk("A doubling in bus passenger journeys by 2036.", paper="bus", ordinal=5, meeting_date="", committee="")
+    other = make_chunk("A doubling of cycle journeys by 2030.", paper="cycling", meeting_date="", committee="")
+    best, same, elsewhere = (Evidence(c.text, c, 1, score, 0, frozenset(tokens(c.text))) for c, score in ((page4, 1.0), (page7, 0.9), (other, 0.9)))
+    assert _same_round(best, same) and not _same_round(best, elsewhere)
+    composer = Composer(lambda pid: [page4.text + "\n" + page7.text] if pid == "bus" else [other.text], lambda term: 1.0)
+    chosen = composer.select([best, same, elsewhere], 6, anchors=frozenset({"headlin", "programm"}))
+    # The strategy's own later page joins without the best sentence's words; another undated paper does not.
+    assert [e.chunk.paper_id for e in chosen] == ["bus", "bus"]
