@@ -143,7 +143,11 @@ def export_onnx_int8(model_path: str, folder: Path) -> Path:
                     input_names=names, output_names=["last_hidden_state"], opset_version=ONNX_OPSET, dynamo=False,
                     dynamic_axes={name: {0: "batch", 1: "tokens"} for name in [*names, "last_hidden_state"]},
                 )
-            # quantize_dynamic logs a suggestion to pre-process on the root logger: not an error.
+            # quantize_dynamic logs a suggestion to pre-process on the root logger: not an error. Through
+            # logging.warning(), which would also give the root logger a stderr handler for good (every
+            # library's debug lines, bm25s's among them, would then print): a placeholder handler stops that.
+            root, placeholder = logging.getLogger(), logging.NullHandler()
+            root.addHandler(placeholder)
             logging.disable(logging.WARNING)
             try:
                 quantize_dynamic(
@@ -152,6 +156,7 @@ def export_onnx_int8(model_path: str, folder: Path) -> Path:
                 )
             finally:
                 logging.disable(logging.NOTSET)
+                root.removeHandler(placeholder)
             shutil.copy(Path(model_path) / "tokenizer.json", folder / "tokenizer.json")
             os.replace(int8_path, target)
     return target

@@ -37,7 +37,17 @@ def test_the_int8_model_is_exported_once_and_points_where_the_float_model_does(t
 
     settings = Settings(index_dir=tmp_path)
     onnx = OnnxEmbeddings(settings.model_path, settings.model_cache)
-    vectors = np.array(onnx.embed_documents(TEXTS))
+    # As in a command line with no logging set up: the export must not give the root logger a handler
+    # (onnxruntime's logging.warning() would, and every library's debug lines would then print).
+    import logging
+
+    root = logging.getLogger()
+    handlers, root.handlers = root.handlers, []
+    try:
+        vectors = np.array(onnx.embed_documents(TEXTS))
+        assert root.handlers == []
+    finally:
+        root.handlers = handlers
     exported = onnx.folder / ONNX_FILE
     assert exported.is_file()
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
