@@ -12,7 +12,7 @@ from datetime import date
 from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
-from .filters import PLACE
+from .filters import FINANCIAL_YEAR, PLACE
 from .lists import BULLET, LIST_ENTRY, list_entries
 from .question import Reading, topic_terms
 from .records import Citation, Filters, Hit
@@ -101,13 +101,13 @@ ANCHOR_SHARE = 0.4
 meetings must hold to join an answer (set on the development sets)."""
 FLOOR = 0.45
 """A sentence scoring below this share of the best one's is not evidence enough to show."""
-ECHO_DAYS = 31
-"""A sentence said again within this many days is the same report at its next meeting; later, a recap."""
+ROUND_DAYS = 31
+"""Meetings within this many days are one round: a report at scrutiny and at Cabinet days later, a sentence said
+again at the next meeting (later, it is a recap)."""
 PARAGRAPH_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+|^\d{1,2}\.\s+(?=[A-Z])")
 MAX_PLACES = 3
 """Papers cited for one list entry said in several (the report, its minutes, the decision notice)."""
 YEAR_MENTION = re.compile(r"\b((?:19|20)\d\d)\b")
-FINANCIAL_YEAR = re.compile(r"\b((?:19|20)\d\d)\s?[/-]\s?(\d\d)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,7 +533,7 @@ def _same_round(a: Evidence, b: Evidence) -> bool:
     from one paper, whether or not its meeting is known (a strategy's page 7 is not another round than its page 4)."""
     if a.chunk.paper_id == b.chunk.paper_id:
         return True
-    return a.chunk.council == b.chunk.council and _days_apart(a.chunk.meeting_date, b.chunk.meeting_date) <= ECHO_DAYS
+    return a.chunk.council == b.chunk.council and _days_apart(a.chunk.meeting_date, b.chunk.meeting_date) <= ROUND_DAYS
 
 
 def _days_apart(a: str, b: str) -> int:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from .compose import ROUND_DAYS
 from .filters import OUTPUT_DATE, draft_span, trace_span
 from .question import LATEST, ORIGINAL, Reading
 from .records import Filters, Hit
@@ -20,8 +21,6 @@ from .text import long_date
 
 CHUNKS = {"timeline": 80, "draft": 16, "commitments": 12}
 """Chunks searched for a mode (others: the settings' top_k): a timeline wants every meeting on the topic."""
-ROUND_DAYS = 31
-"""A report's scrutiny and Cabinet sittings fall within this many days: one round of meetings."""
 # Asking for commitments: the words resolutions and recommendations use find them.
 COMMITMENT_WORDS = "recommendations resolved priorities agreed"
 

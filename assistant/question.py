@@ -245,6 +245,7 @@ class Reading:
 def read(question: str, asked: str = "", mode: str | None = None) -> Reading:
     """Read a question (asked: the words the user typed, when question is a follow-up made standalone)."""
     said = asked or question
+    vote = bool(ASKS_VOTE.search(said))
     return Reading(
         text=question,
         mode=mode if mode in MODES else detect_mode(question, asked),
@@ -260,6 +261,6 @@ def read(question: str, asked: str = "", mode: str | None = None) -> Reading:
         chair=bool(ASKS_CHAIR.search(said)),
         procedure=bool(ASKS_PROCEDURE.search(said)),
         example=bool(ASKS_EXAMPLE.search(said)),
-        vote=bool(ASKS_VOTE.search(said)),
-        lost_vote=bool(ASKS_VOTE.search(said) and ASKS_LOST_VOTE.search(said)),
+        vote=vote,
+        lost_vote=vote and bool(ASKS_LOST_VOTE.search(said)),
     )

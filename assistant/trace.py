@@ -151,7 +151,6 @@ class Matter:
             return 0.0
         return _share(self.weights, text_terms)
 
-
     def _named_without_anchor(self, text_terms: set[str] | frozenset[str]) -> bool:
         """Whether a text holds every other word of the matter, two or more and each fairly rare itself: minutes
         say "pay the Village Hall £55 for the annual rental" where the question and the earlier minutes say the
