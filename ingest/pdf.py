@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .fonts import glyph_characters, to_unicode_cmap
 from .errors import EmptyFile, EncryptedPdf, NoTextExtracted, NotAPdf, TooManyPages, UnreadablePdf
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,7 @@ def extract_page_texts(data: bytes, name: str, *, max_pages: int, ocr: bool = Tr
     texts: list[str] = []
     for index, page in enumerate(reader.pages):
         try:
-            texts.append(page.extract_text() or "")
+            texts.append(_page_text(page))
         except Exception as exc:  # pypdf raises many kinds on damaged content streams
             raise UnreadablePdf(
                 f"{name}: page {index + 1} could not be read ({type(exc).__name__}: {exc})"
@@ -73,6 +75,79 @@ def extract_page_texts(data: bytes, name: str, *, max_pages: int, ocr: bool = Tr
         )
         raise NoTextExtracted(f"{name}: image-only PDF with no text layer ({hint})")
     return texts
+
+
+RAW_GLYPHS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+"""Control characters, which no paper's text holds: they are glyph numbers a font gave out raw (space is glyph 3)."""
+
+
+def _page_text(page) -> str:
+    """A page's text, with any composite font that lost its /ToUnicode map given one from its embedded program."""
+    text = page.extract_text() or ""
+    if not RAW_GLYPHS.search(text):
+        return text
+    try:
+        return _with_fonts_repaired(page) or text
+    except Exception as exc:  # noqa: BLE001 (the repair is a bonus: a page read as before is not lost to it)
+        log.warning("could not read back the characters of a font without a /ToUnicode map: %s", exc)
+        return text
+
+
+def _with_fonts_repaired(page) -> str | None:
+    """The page's text read again after its fonts without a map are given one; None when none could be."""
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    lost = _fonts_without_unicode(page)
+    if not lost:
+        return None
+    shown: dict[int, list[str]] = {}
+
+    def collect(shown_text, _cm, _tm, font, _size) -> None:
+        if font is not None:
+            shown.setdefault(id(font), []).append(shown_text)
+
+    page.extract_text(visitor_text=collect)
+    repaired = 0
+    for font, program in lost:
+        characters = glyph_characters(program, "".join(shown.get(id(font), [])).replace("\n", ""))
+        if characters:
+            stream = DecodedStreamObject()
+            stream.set_data(to_unicode_cmap(characters))
+            font[NameObject("/ToUnicode")] = stream
+            repaired += 1
+    if not repaired:
+        return None
+    log.debug("%d font(s) given a /ToUnicode map from their embedded program", repaired)
+    return page.extract_text() or ""
+
+
+def _fonts_without_unicode(page) -> list[tuple[object, bytes]]:
+    """(font dictionary, embedded TrueType program) of each of the page's composite fonts whose /ToUnicode is
+    missing or points at nothing, and whose codes are glyph numbers (Identity-H, identity CID-to-glyph map)."""
+    try:
+        fonts = page["/Resources"].get_object().get("/Font")
+        fonts = fonts.get_object() if fonts is not None else {}
+    except (KeyError, AttributeError):
+        return []
+    from pypdf.generic import NullObject
+
+    lost = []
+    for reference in fonts.values():
+        font = reference.get_object()
+        if font.get("/Subtype") != "/Type0" or font.get("/Encoding") != "/Identity-H":
+            continue
+        to_unicode = font.get("/ToUnicode")
+        if to_unicode is not None and not isinstance(to_unicode.get_object(), (type(None), NullObject)):
+            continue
+        try:
+            descendant = font["/DescendantFonts"][0].get_object()
+            if descendant.get("/CIDToGIDMap", "/Identity") != "/Identity":
+                continue
+            program = descendant["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()
+        except (KeyError, IndexError, TypeError, AttributeError):
+            continue
+        lost.append((font, program))
+    return lost
 
 
 def first_page_text(data: bytes) -> str:

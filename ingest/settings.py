@@ -55,9 +55,10 @@ class Settings(BaseSettings):
     def collection_name(self) -> str:
         """Derived from what shapes the vectors, so changing them builds a new index instead of mixing."""
         # The last part is the version of cleaning, chunking and paper metadata (v4: meetings from manifests,
-        # file and folder names and sibling papers; source_url on chunks): what they make differently is a new index.
+        # file and folder names and sibling papers; source_url on chunks; v6: text of fonts that lost their /ToUnicode
+        # map read from the font program): what they make differently is a new index.
         # The backend and its quantisation are part of it: int8 and float vectors of one text differ (cosine ~0.99).
-        shape = f"{self.model_name}|{EMBEDDING_SHAPES[self.embed_backend]}|{self.chunk_chars}|{self.chunk_overlap}|v5"
+        shape = f"{self.model_name}|{EMBEDDING_SHAPES[self.embed_backend]}|{self.chunk_chars}|{self.chunk_overlap}|v6"
         return f"{self.collection_prefix}-{hashlib.sha256(shape.encode()).hexdigest()[:10]}"
 
     @property
