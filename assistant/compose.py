@@ -12,6 +12,7 @@ from datetime import date
 from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
+from .facets import PROCEDURAL
 from .filters import FINANCIAL_YEAR, PLACE
 from .lists import BULLET, LIST_ENTRY, list_entries
 from .question import Reading, topic_terms
@@ -87,13 +88,6 @@ LISTING = re.compile(
 )
 # The heading of a list of documents: the lines under it, to the next numbered heading, name documents.
 LISTING_HEADING = re.compile(r"(?:^|\n)[ \t]*(?:Background (?:papers|documents)|Appendices|List of appendices):?[ \t]*$", re.I)
-# Procedural items every meeting has; their decisions are what a question is about only when it asks who chaired,
-# attended or stood in, or what was declared.
-PROCEDURAL = re.compile(
-    r"minutes of the (?:previous )?meeting|declarations? of interest|apologies|questions from (?:members of )?the public|"
-    r"exclusion of the press|urgent business|date and time of (?:the )?next meeting|attendance|front sheet",
-    re.I,
-)
 DISTINCTIVE_IDF = 2.0
 """A question term this rare (in under about one chunk in seven) says what the question is about; "social value" does not."""
 ANCHOR_SHARE = 0.4

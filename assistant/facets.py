@@ -4,11 +4,13 @@ A filter is then a few numpy gathers and comparisons over int32 columns, and eac
 mask is kept (read-only) until the rows change: an object of this class is made once per version
 of what it describes (a keyword index, a registry read), so nothing here needs invalidating.
 Comparing fixed-width string columns with np.isin sorted every chunk's value for every question
-(the 1,000,000-chunk bench run, README).
+(the 1,000,000-chunk bench run, README). The table of papers also says which matter they take up most
+(the Timeline tab's default topic).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
@@ -19,6 +21,20 @@ import numpy as np
 from ingest.records import PaperSummary
 
 from .records import Filters
+
+# Procedural items every meeting has; their decisions are what a question is about only when it asks who chaired,
+# attended or stood in, or what was declared.
+PROCEDURAL = re.compile(
+    r"minutes of the (?:previous )?meeting|declarations? of interest|apologies|questions from (?:members of )?the public|"
+    r"exclusion of the press|urgent business|date and time of (?:the )?next meeting|attendance|front sheet",
+    re.I,
+)
+# What a title says about the kind of paper, not its matter: "Social Value Annual Report" is about social value.
+GENERIC_TITLE = re.compile(
+    r"\b(?:(?:mid[- ]year|annual|quarterly|progress|monitoring|update|final|draft|interim)\s+)*(?:report|update|review|minutes|agenda|appendix [a-z0-9]+)\b|"
+    r"\b(?:(?:19|20)\d\d(?:[/-]\d\d)?)\b",
+    re.I,
+)
 
 MASKS_KEPT = 256
 """Distinct filters whose masks are kept (a mask is one byte a row: 1 MB at 1M chunks)."""
@@ -115,8 +131,24 @@ class PaperTable:
         self.committees = tuple(sorted({p.committee for p in papers if p.committee}))
         self.home = counts.most_common(1)[0][0] if counts else ""
         """The council with most papers (the first in meeting date order on a tie)."""
-        self.default_topic: str | None = None
-        """Set by the assistant the first time it is asked for (it depends on the answer rules, not on this table)."""
+        self._topic: str | None = None
+
+    def default_topic(self) -> str:
+        """The matter the papers take up most often: the commonest title of an item that is not procedural.
+
+        "Social Value Annual Report" on the demo corpus gives "social value"; what every paper has
+        ("Minutes of the meeting", "Apologies") is no topic. Empty when no paper has such a title.
+        """
+        if self._topic is None:
+            titles = Counter(
+                GENERIC_TITLE.sub("", title).strip(" -–:,.").lower()
+                for paper in self.papers
+                for _, title in (paper.items or (("", paper.title),))
+                if title and not PROCEDURAL.search(title)
+            )
+            titles.pop("", None)
+            self._topic = titles.most_common(1)[0][0] if titles else ""
+        return self._topic
 
     def any_match(self, filters: Filters) -> bool:
         """Whether a paper passes the filters (under a date filter, only a paper with a known meeting date can)."""

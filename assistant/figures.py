@@ -19,7 +19,7 @@ from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
 from .amounts import read_amounts
-from .text import squash
+from .text import squash, tokens
 
 SERIES: tuple[tuple[str, re.Pattern], ...] = (
     ("Value delivered", re.compile(r"\bdeliver(?:ed|y)\b|\bvalidated\b|\bachieved\b", re.I)),
@@ -32,6 +32,8 @@ NEGATED = re.compile(r"\b(?:not|rather than|instead of)\s+(?:more than\s+|over\s
 CLAUSE = re.compile(r";|,\s+(?:and|while|whereas)\s+|\s+while\s+|\s+and\s+(?=[a-z ]{0,40}(?:deliver|local|commit|secured|validated))", re.I)
 # Amounts below this (in £m) are contract thresholds and rates, not programme totals.
 MIN_MILLIONS = 1.0
+TOPIC_SHARE = 0.5
+"""Share of a topic's idf-weighted words a sentence (with its item's title) holds to be on the topic."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,6 +121,18 @@ def figure_points(
                 points.append(point)
                 break
     return points
+
+
+def on_topic(topic: list[str], idf: Callable[[str], float]) -> Callable[[str, Chunk], bool]:
+    """Whether a sentence of a chunk, with its item's title, holds TOPIC_SHARE of the topic's words by weight."""
+    weights = {term: idf(term) for term in topic}
+    total = sum(weights.values()) or 1.0
+
+    def about(sentence: str, chunk: Chunk) -> bool:
+        said = set(tokens(f"{chunk.title} {sentence}"))
+        return sum(weight for term, weight in weights.items() if term in said) / total >= TOPIC_SHARE
+
+    return about
 
 
 def _on_page(point: FigurePoint, page_texts: Callable[[str], list[str]]) -> bool:

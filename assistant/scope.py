@@ -22,7 +22,7 @@ from .filters import (
 )
 from .prompts import NO_MATCH, UNSEARCHED_NOTE
 from .question import COMPARE, FOLLOW_UP
-from .records import Filters
+from .records import Filters, Hit
 
 SET_ASIDE = "set_aside"
 """Filter label of a date or name the question describes its subject with, set aside because no paper is of it."""
@@ -183,3 +183,13 @@ class Scope:
         if self.table().any_match(filters):
             return ""
         return NO_MATCH.format(what=describe(filters))
+
+    @staticmethod
+    def on_subject(hits: list[Hit], filters: Filters) -> list[Hit]:
+        """The hits of papers about the council a question takes as its subject (titled or named for it: a
+        comparator's annual report), not a Rotherham report that names Salford once, for an award, when
+        Salford's totals are asked."""
+        for said in (said for facet, said in filters.labels if facet == SUBJECT):
+            named = re.compile(r"\b" + re.escape(said.lower()) + r"\b")
+            hits = [h for h in hits if named.search(f"{h.chunk.title} {re.sub(r'[-_]+', ' ', h.chunk.source.rsplit('/', 1)[-1])}".lower())]
+        return hits

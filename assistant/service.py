@@ -14,17 +14,17 @@ from collections.abc import Callable, Sequence
 from ingest.records import Chunk, PaperSummary
 
 from .answers import kind_of
-from .compose import PROCEDURAL, Composer
+from .compose import Composer
 from .confidence import Confidence
 from .facets import PaperTable
-from .figures import FigurePoint, figure_points
+from .figures import FigurePoint, figure_points, on_topic
 from .filters import NAMING, Catalogue, council_word, parse_filters
 from .prompts import CONTENT_DATE_NOTE, EMPTY_INDEX, ERROR, REFUSAL, SPELLING_NOTE, NAMING_NOTE, UNDATED_NOTE
 from .plan import end_round, plan
 from .question import OWN_QUESTION, detect_mode, read
 from .records import MODES, Answer, Filters, Hit
 from .retrieve import Retrieval, Retriever, keyword_folder
-from .scope import SET_ASIDE, SUBJECT, Scope
+from .scope import SET_ASIDE, Scope
 from .settings import Settings
 from .spelling import Known, Speller, is_english
 from .text import tokens
@@ -32,14 +32,6 @@ from .trace import Tracer
 
 log = logging.getLogger(__name__)
 
-# What a title says about the kind of paper, not its matter: "Social Value Annual Report" is about social value.
-GENERIC_TITLE = re.compile(
-    r"\b(?:(?:mid[- ]year|annual|quarterly|progress|monitoring|update|final|draft|interim)\s+)*(?:report|update|review|minutes|agenda|appendix [a-z0-9]+)\b|"
-    r"\b(?:(?:19|20)\d\d(?:[/-]\d\d)?)\b",
-    re.I,
-)
-TOPIC_SHARE = 0.5
-"""Share of a topic's idf-weighted words a sentence (with its item's title) holds to be on the topic."""
 TRACE_SEEDS = 30
 """Hits a trace starts from, before it follows the matter's identifiers to other meetings."""
 
@@ -280,12 +272,7 @@ class Assistant:
         """The answer the retrieved papers give, or None when they are not about the question or say nothing good enough
         (typed: the words of a follow-up as the user typed them, before the conversation's subject was added)."""
         keyword = self.retriever.keyword
-        hits = retrieval.hits
-        for said in (said for facet, said in filters.labels if facet == SUBJECT):
-            # Papers about that council (titled or named for it: a comparator's annual report), not a
-            # Rotherham report that names Salford once, for an award, when Salford's totals are asked.
-            named = re.compile(r"\b" + re.escape(said.lower()) + r"\b")
-            hits = [h for h in hits if named.search(f"{h.chunk.title} {re.sub(r'[-_]+', ' ', h.chunk.source.rsplit('/', 1)[-1])}".lower())]
+        hits = self.scope.on_subject(retrieval.hits, filters)
         if reading.author:  # a report's cover block names who wrote it
             hits = with_context(hits, lambda c: keyword.item_start(c) if c.doc_type in ("report", "appendix") else None)
         elif reading.chair:  # the minutes open with who was present and in the chair
@@ -311,22 +298,8 @@ class Assistant:
         return Tracer(composer, self.retriever.keyword, lambda query, where, k: self.retriever.search(query, where, k=k).hits)
 
     def default_topic(self) -> str:
-        """The matter the index's papers take up most often: the commonest title of an item that is not procedural.
-
-        "Social Value Annual Report" on the demo corpus gives "social value"; what every paper has
-        ("Minutes of the meeting", "Apologies") is no topic. Empty when the index holds no such title.
-        """
-        table = self.paper_table()
-        if table.default_topic is None:
-            titles = Counter(
-                GENERIC_TITLE.sub("", title).strip(" -–:,.").lower()
-                for paper in table.papers
-                for _, title in (paper.items or (("", paper.title),))
-                if title and not PROCEDURAL.search(title)
-            )
-            titles.pop("", None)
-            table.default_topic = titles.most_common(1)[0][0] if titles else ""
-        return table.default_topic
+        """The matter the index's papers take up most often (facets.PaperTable.default_topic): the Timeline tab's topic."""
+        return self.paper_table().default_topic()
 
     def timeline(self, topic: str, *, filters: Filters | None = None) -> Answer:
         """Meetings in date order on a topic (the Timeline tab): ask() in timeline mode."""
@@ -341,17 +314,9 @@ class Assistant:
             return []
         query = f"{topic} commitments secured value delivered local spend £ million"
         hits = self.retriever.search(query, applied, k=k, method="hybrid").hits
-        # The series a programme reports year by year, where its papers use their words about the topic
-        # (the sentence or its item's title); else the one figure that recurs with the topic itself (a
-        # precept, a budget, a count), as a trace reads it.
-        keyword = self.retriever.keyword
-        weights = {t: keyword.idf(t) for t in tokens(topic)}
-        total = sum(weights.values()) or 1.0
-
-        def about(sentence: str, chunk: Chunk) -> bool:
-            said = set(tokens(f"{chunk.title} {sentence}"))
-            return sum(w for t, w in weights.items() if t in said) / total >= TOPIC_SHARE
-
+        # The series a programme reports year by year, where its papers use their words about the topic;
+        # else the one figure that recurs with the topic itself (a precept, a budget, a count), as a trace reads it.
+        about = on_topic(tokens(topic), self.retriever.keyword.idf)
         return figure_points((h.chunk for h in hits), self.page_texts, about) or self._tracer(self._composer()).figures(
             topic, self.retriever.search(topic, applied, k=TRACE_SEEDS, method="hybrid").hits, applied
         )
