@@ -244,7 +244,7 @@ def link_citations(answer: Answer, public: dict[str, str] | None = None) -> str:
         c = by_key.get(match.group(1))
         if c is None:
             return match.group(0)
-        label = f"{c.committee}, {long_date(c.meeting_date)}, p. {c.page}".replace('"', "'")
+        label = f"{c.committee}, {long_date(c.meeting_date)}, {c.pages}".replace('"', "'")
         local = f'[[{c.key}]]({paper_url(c.source, c.page)} "{label}")'
         online = public_url(citation_public_url(c, public or {}), c.page)
         return f'{local}[↗]({online} "on the council\'s site: {label}")' if online else local
@@ -412,7 +412,7 @@ class App:
             for event in answer.events:
                 c = cites[event.citation_keys[0]]
                 rows.append(
-                    [event.meeting_date, event.committee, event.item, event.title, event.summary, f"[{Path(c.source).name}, p. {c.page}]({paper_url(c.source, c.page)})"]
+                    [event.meeting_date, event.committee, event.item, event.title, event.summary, f"[{Path(c.source).name}, {c.pages}]({paper_url(c.source, c.page)})"]
                 )
             events = pd.DataFrame(rows, columns=list(empty_events.columns))
             points = self.assistant.figures(topic, filters=filters)

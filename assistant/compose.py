@@ -122,6 +122,17 @@ class Evidence:
         return Evidence(text, chunk, chunk.page_at(start), self.score, self.rank, frozenset(tokens(text)), start)
 
     @property
+    def page_end(self) -> int:
+        """The page the sentence ends on: a sentence may run over a page break, and is cited to both pages."""
+        left = len(self.text.replace(" ", ""))  # the chunk's characters the squashed sentence covers, spaces aside
+        for offset in range(self.start, len(self.chunk.text)):
+            if not self.chunk.text[offset].isspace():
+                left -= 1
+                if left <= 0:
+                    return max(self.page, self.chunk.page_at(offset))
+        return self.page
+
+    @property
     def key(self) -> tuple[str, str]:
         """The sentence in its paper: the same words there, however they were reached (chosen, or as a list's entry)."""
         return (self.chunk.paper_id, self.text)
@@ -238,11 +249,13 @@ class Composer:
         return out
 
     def verified(self, evidence: Evidence) -> bool:
-        """Whether the sentence appears verbatim (modulo whitespace) on the page it will cite."""
+        """Whether the sentence appears verbatim (modulo whitespace) on the pages it will cite, starting on the first."""
         pages = self.page_texts(evidence.chunk.paper_id)
         if not 1 <= evidence.page <= len(pages):
             return False
-        return squash(evidence.text) in squash(pages[evidence.page - 1])
+        first = squash(pages[evidence.page - 1])
+        printed = " ".join([first, *(squash(page) for page in pages[evidence.page : evidence.page_end])])
+        return 0 <= printed.find(squash(evidence.text)) < len(first)
 
     def select(
         self,
@@ -598,6 +611,7 @@ class Citations:
                 title=c.title,
                 doc_type=c.doc_type,
                 page=evidence.page,
+                page_end=evidence.page_end,
                 source=c.source,
                 quote=evidence.text,
                 chunk_id=c.chunk_id,

@@ -136,6 +136,8 @@ class Citation:
     page: int
     source: str
     quote: str
+    page_end: int = 0
+    """The page the quote ends on when it runs over a page break (0: it ends on `page`)."""
     chunk_id: str = ""
     source_url: str = ""
     """The document's public address ("" when the papers' manifest gave none)."""
@@ -151,6 +153,7 @@ class Citation:
             "title": self.title,
             "doc_type": self.doc_type,
             "page": self.page,
+            "page_end": max(self.page, self.page_end),
             "source": self.source,
             "quote": self.quote,
             "source_url": self.source_url,
@@ -164,8 +167,13 @@ class Citation:
         if self.item:
             parts.append(f"item {self.item}")
         parts.append(self.title)
-        parts.append(f"p. {self.page}")
+        parts.append(self.pages)
         return ", ".join(parts)
+
+    @property
+    def pages(self) -> str:
+        """ "p. 7", or "pp. 7–8" for a quote that runs over a page break."""
+        return f"pp. {self.page}–{self.page_end}" if self.page_end > self.page else f"p. {self.page}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

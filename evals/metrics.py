@@ -175,8 +175,9 @@ def judge_citations(
     verdicts = []
     for c in citations:
         in_meeting = any(same_meeting(c["committee"], c["meeting_date"], c.get("source", ""), m) for m in expected)
-        text = page_text(c["source"], int(c["page"]))
-        on_page = text is not None and quote_on_page(c["quote"], text)
+        # A quote that runs over a page break is checked against its pages, joined.
+        texts = [page_text(c["source"], page) for page in range(int(c["page"]), max(int(c["page"]), int(c.get("page_end") or 0)) + 1)]
+        on_page = None not in texts and quote_on_page(c["quote"], " ".join(texts))
         verdicts.append(
             {
                 "key": c.get("key", ""),

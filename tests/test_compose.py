@@ -699,3 +699,28 @@ def test_sentences_of_one_undated_paper_are_one_round_of_meetings():
     chosen = composer.select([best, same, elsewhere], 6, anchors=frozenset({"headlin", "programm"}))
     # The strategy's own later page joins without the best sentence's words; another undated paper does not.
     assert [e.chunk.paper_id for e in chosen] == ["bus", "bus"]
+
+
+def test_a_sentence_over_a_page_break_is_verified_against_both_pages_and_cited_to_them():
+    from assistant.compose import Citations
+
+    seventh = "The committee noted the report. The levy would raise funds for"
+    eighth = "bus services across the city from 2027. The next item was taken."
+    text = f"{seventh}\n{eighth}"
+    chunk = make_chunk(text, page_start=7, page_end=8, page_offsets=((0, 7), (len(seventh) + 1, 8)))
+    pages = {"p": ["", "", "", "", "", "", seventh, eighth]}
+    composer = Composer(lambda pid: pages[pid], lambda term: 1.0)
+    over = text.index("The levy")
+    crossing = Evidence("The levy would raise funds for bus services across the city from 2027.", chunk, 7, 1.0, 0, frozenset(), over)
+    within = Evidence("The next item was taken.", chunk, 8, 1.0, 0, frozenset(), text.index("The next"))
+    misplaced = Evidence("The next item was taken.", chunk, 7, 1.0, 0, frozenset(), over)  # it is not printed on page 7
+
+    assert (crossing.page_end, within.page_end) == (8, 8)
+    assert composer.verified(crossing) and composer.verified(within)
+    assert not composer.verified(misplaced)
+    citations = Citations()
+    composer.cite(crossing, citations)
+    composer.cite(within, citations)
+    first, second = citations.items
+    assert first.reference().endswith("pp. 7–8") and first.to_json()["page_end"] == 8
+    assert second.reference().endswith("p. 8") and second.to_json()["page_end"] == 8

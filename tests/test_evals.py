@@ -155,6 +155,13 @@ def test_citation_precision_needs_the_right_meeting_and_the_quote_on_its_page():
     assert citation_precision([]) is None
 
 
+def test_a_quote_over_a_page_break_is_checked_against_its_pages_joined():
+    over = dict(_citation(quote="Other text. Nothing here.", page=2), page_end=3)
+    beyond = dict(_citation(quote="Other text. Nothing here.", page=2), page_end=4)  # there is no page 4
+
+    assert [v["quote_on_page"] for v in judge_citations([over, beyond], EXPECTED, _page_text)] == [True, False]
+
+
 def test_citation_recall_is_the_share_of_expected_meetings_cited():
     assert citation_recall([_citation(), _citation(key="2")], EXPECTED) == 0.5
     both = [_citation(), _citation(committee="Overview and Scrutiny Management Board", date="2022-03-23")]
