@@ -257,8 +257,8 @@ def test_a_quote_not_on_its_page_is_dropped(assistant, monkeypatch):
 def test_json_shape_is_stable(assistant):
     data = assistant.ask("When was the Social Value Policy approved by Cabinet?").to_json()
     assert set(data) == {"question", "answered", "answer", "citations", "mode", "filters"}
-    assert set(data["citations"][0]) == {"key", "council", "committee", "meeting_date", "item", "title", "doc_type", "page", "source", "quote", "source_url"}
-    assert isinstance(data["citations"][0]["page"], int)
+    assert set(data["citations"][0]) == {"key", "council", "committee", "meeting_date", "item", "title", "doc_type", "page", "page_end", "source", "quote", "source_url"}
+    assert isinstance(data["citations"][0]["page"], int) and data["citations"][0]["page_end"] >= data["citations"][0]["page"]
     assert data["citations"][0]["source"].startswith("corpus/")
 
 
