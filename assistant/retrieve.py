@@ -30,6 +30,7 @@ import numpy as np
 
 from ingest.records import Chunk
 
+from .acronyms import phrase, spelled_out, with_spelled_out
 from .facets import Facets
 from .records import Filters, Hit
 from .text import TOKENIZER_VERSION, tokens, uncached_tokens
@@ -42,6 +43,8 @@ SAVED_FORMAT = "1"
 """Layout of the saved keyword index; with the tokenizer's version, a saved index of another is rebuilt."""
 EMPTY_TOKEN = "_"
 """bm25s wants at least one token per document: a chunk with none gets this one (no query has it)."""
+DEFINITION_CHUNKS = 5_000
+"""The chunks using an acronym that are read for its definition (the first in index order)."""
 IVF_MIN = 200_000
 """From this many chunks the dense search goes through an inverted file: exact scoring reads every vector
 (150 MB per 100k chunks, ~10 ms a question on this machine), which at 1M chunks is ~100 ms alone."""
@@ -195,6 +198,7 @@ class KeywordIndex:
             [c.council for c in chunks], [c.committee for c in chunks], [c.meeting_date for c in chunks], [c.doc_type for c in chunks]
         )
         """The filterable metadata as integer codes, each filter's mask kept for this index's lifetime."""
+        self._spelled: dict[str, str] = {}
 
     def papers(self) -> dict[str, int]:
         """paper id -> how many of its chunks the index holds."""
@@ -257,6 +261,27 @@ class KeywordIndex:
                 return np.zeros(len(self.chunks), dtype=bool)
             held &= self.bm25.get_scores([term]) > 0
         return held
+
+    def spelled_out(self, acronym: str) -> str:
+        """The words the papers give an acronym ("WPL": "Workplace Parking Levy"), kept; "" when no paper defines it,
+        or when no paper uses the words without the acronym (then they add no paper to a search, only their words:
+        "Themes, Outcomes and Measures" drew every chunk about measures to a question on the TOMs)."""
+        if acronym not in self._spelled:
+            self._spelled[acronym] = self._spell_out(acronym)
+        return self._spelled[acronym]
+
+    def _spell_out(self, acronym: str) -> str:
+        term = next(iter(tokens(acronym)), "")
+        if self.bm25 is None or term not in self._vocab_ids:
+            return ""
+        using = self.bm25.get_scores([term]) > 0
+        bracketed = f"({acronym}"
+        words = spelled_out(acronym, (t for i in np.flatnonzero(using)[:DEFINITION_CHUNKS] if bracketed in (t := self.chunks[i].text)))
+        held = self.holding(words) if words else None
+        if held is None:
+            return ""
+        printed = phrase(words)
+        return words if any(printed.search(self.chunks[i].text) for i in np.flatnonzero(held & ~using)[:DEFINITION_CHUNKS]) else ""
 
     def search(self, query: str, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         """(chunk position, BM25 score) of the best k chunks that pass the mask (None: every chunk)."""
@@ -635,6 +660,10 @@ class Retriever:
         """The best k chunks for a query under filters, by the named method (hybrid, dense or bm25)."""
         self._check_in_background()
         keyword = self.keyword
+        # An acronym is searched with the words the papers give it, unless they name a council or committee
+        # the filters already hold ("OSMB").
+        named = " ".join(filters.councils + filters.committees).lower()
+        query = with_spelled_out(query, lambda acronym: "" if (words := keyword.spelled_out(acronym)).lower() in named else words)
         mask = keyword.mask(filters)
         timings: dict[str, float] = {}
         dense: list[tuple[int, float]] = []

@@ -284,3 +284,19 @@ def test_a_retriever_runs_blas_on_one_thread(store, fake_embeddings):
     Retriever(store, fake_embeddings)
     pools = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert all(pool["num_threads"] == 1 for pool in pools), pools  # every BLAS loaded by then, not only the first
+
+
+def test_an_acronym_is_searched_with_its_words_unless_they_name_a_filtered_committee(store, fake_embeddings, monkeypatch):
+    retriever = Retriever(store, fake_embeddings)
+    keyword = retriever.keyword
+    searched: list[str] = []
+    monkeypatch.setattr(keyword, "spelled_out", {"OSMB": "Overview and Scrutiny Management Board", "WPL": "Workplace Parking Levy"}.get)
+    monkeypatch.setattr(keyword, "search", lambda query, k, mask: searched.append(query) or [])
+
+    retriever.search("What did OSMB hear on the WPL?", Filters(), method="bm25")
+    retriever.search("What did OSMB hear on the WPL?", Filters(committees=("Overview and Scrutiny Management Board",)), method="bm25")
+
+    assert searched == [
+        "What did OSMB (Overview and Scrutiny Management Board) hear on the WPL (Workplace Parking Levy)?",
+        "What did OSMB hear on the WPL (Workplace Parking Levy)?",
+    ]
