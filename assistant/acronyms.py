@@ -19,23 +19,33 @@ MAX_WORDS = 12
 """The most words before the bracket that may spell an acronym out (its letters and the small words between)."""
 
 
-def definitions(acronym: str, text: str) -> list[str]:
-    """Every spelling out of the acronym in the text: the words before "(ACRONYM)" whose initials give its letters."""
-    letters = acronym.lower()
+BRACKETED = re.compile(r"\(\s*([A-Z]{2,8})s?\s*\)")
+"""An acronym in brackets, where papers define one: "(WPL)", "(TOMs)"."""
+
+
+def defined(text: str) -> list[tuple[str, str]]:
+    """(acronym, words) for each acronym the text spells out: the words before "(ACRONYM)" whose initials give
+    its letters, small words between them skipped ("Bristol Workplace Parking Levy (WPL)" -> "Workplace Parking Levy")."""
     found = []
-    for match in re.finditer(r"((?:[^\s()]+\s+){1,%d})\(\s*%ss?\s*\)" % (MAX_WORDS, re.escape(acronym)), text):
-        words = [word.strip(",;:'\"“”‘’") for word in match.group(1).split()]
+    for match in BRACKETED.finditer(text):
+        acronym, letters = match.group(1), match.group(1).lower()
+        before = re.split(r"[()]", text[max(0, match.start() - 40 * MAX_WORDS) : match.start()])[-1].split()[-MAX_WORDS:]
+        words = [word.strip(",;:'\"“”‘’") for word in before]
         initials = ""
         for start in range(len(words) - 1, -1, -1):
-            word = words[start]
-            if not word or word.lower() in SKIPPED:
+            if not words[start] or words[start].lower() in SKIPPED:
                 continue
-            initials = word[0].lower() + initials
+            initials = words[start][0].lower() + initials
             if len(initials) == len(letters):
                 if initials == letters:
-                    found.append(" ".join(words[start:]))
+                    found.append((acronym, " ".join(words[start:])))
                 break
     return found
+
+
+def definitions(acronym: str, text: str) -> list[str]:
+    """Every spelling out of this acronym in the text."""
+    return [words for defined_acronym, words in defined(text) if defined_acronym == acronym]
 
 
 def spelled_out(acronym: str, texts: Iterable[str]) -> str:

@@ -27,6 +27,7 @@ import numpy as np
 from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
+from .acronyms import defined
 from .amounts import format_pounds, read_amounts
 from .answers import compose, states_amount
 from .compose import (
@@ -46,7 +47,6 @@ IDENTIFIERS = (
     re.compile(r"\b(?:footpaths?|bridleways?|byways?|FP|BW|BOAT|route|path)\s+(?:no\.?\s*|number\s+)?\d{1,4}[A-Z]?\b", re.I),
 )
 # "Workplace Parking Levy (WPL)": the initials a paper defines for a name, used for it from then on.
-DEFINED = re.compile(r"((?:[A-Z][a-z'’]+\s+(?:(?:of|and|for|the|&)\s+)?){1,5}[A-Z][a-z'’]+)\s+\(([A-Z]{3,6})s?\)")
 # A name the papers give the matter: two to four capitalised words ("Low Farm", "Milburn Village Green").
 NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:of|on|the|and|upon|&)?\s*(?:[A-Z][a-z'’]+|[A-Z]{2,})){1,3}\b")
 # "raised by £800 to £7,400", "cut by 5% to £2.1m": the amount after "by" is a change, the one after "to" the level.
@@ -87,6 +87,8 @@ SPECIFIC_SHARE = 0.5
 """Share of those that must be about the matter."""
 STANDING = 3
 """Sittings that say a sentence word for word for it to be standing text rather than what a meeting did."""
+IDENTIFYING_LETTERS = 3
+"""Initials this long name one matter ("WPL"); two letters ("CA") are too many things' initials to follow."""
 DEFINITION_REACH = 30
 """Chunks of a paper, from its start, read for the initials it defines."""
 SEED_HITS = 5
@@ -213,10 +215,9 @@ class Tracer:
             position = self.keyword.position.get(f"{paper_id}:{ordinal:05d}")
             if position is None:
                 continue
-            for m in DEFINED.finditer(self.keyword.chunks[position].text):
-                name = _initialled(m.group(1), m.group(2))
-                if name and terms & set(tokens(name)):
-                    found.add(m.group(2))
+            for acronym, words in defined(self.keyword.chunks[position].text):
+                if len(acronym) >= IDENTIFYING_LETTERS and terms & set(tokens(words)):
+                    found.add(acronym)
         return found
 
     def _rare_name(self, name: str, terms: frozenset[str]) -> bool:
@@ -508,17 +509,6 @@ def _adds(evidence: Evidence, chosen: list[Evidence], reading: Reading, matter: 
 def _recap(text: str, meeting_date: str) -> bool:
     """A sentence about earlier years only, unless it names one as the time of the last change (LAST_TIME)."""
     return _looks_back(text, meeting_date) and not LAST_TIME.search(text)
-
-
-def _initialled(name: str, letters: str) -> str:
-    """The words of a name the letters are the initials of ("Workplace Parking Levy" of "Bristol Workplace Parking
-    Levy", for "WPL"), its small words skipped or not; "" when they are not its initials."""
-    words = name.split()
-    for start in range(len(words)):
-        tail = words[start:]
-        if tail[0][0].isupper() and letters in ("".join(w[0] for w in tail if w[0].isupper()), "".join(w[0].upper() for w in tail)):
-            return " ".join(tail)
-    return ""
 
 
 def _wording(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.acronyms import definitions, spelled_out, with_spelled_out
+from assistant.acronyms import defined, definitions, spelled_out, with_spelled_out
 from assistant.retrieve import KeywordIndex
 from fakes import make_chunk
 
@@ -69,3 +69,9 @@ def test_any_text_gives_definitions_or_none_never_an_error(text: str, acronym: s
     for found in definitions(acronym, text):
         assert found
     assert isinstance(with_spelled_out(text, lambda a: "Some Words"), str)
+
+
+def test_every_acronym_a_text_spells_out_is_found_with_its_words():
+    text = "The Bristol Workplace Parking Levy (WPL) and its Outline Business Case (OBC); a report (TfL) and (XYZ) alone."
+
+    assert defined(text) == [("WPL", "Workplace Parking Levy"), ("OBC", "Outline Business Case")]

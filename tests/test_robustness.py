@@ -87,7 +87,8 @@ def test_composing_from_any_text_never_raises(question, text):
 @given(PAPER_TEXT, PAPER_TEXT, PAPER_TEXT)
 @DEADLINE_FREE
 def test_tracing_any_text_never_raises(question, text, later):
-    from assistant.trace import Matter, Tracer, _figure_of, _initialled
+    from assistant.acronyms import defined
+    from assistant.trace import Matter, Tracer, _figure_of
 
     chunks = [_chunk(text), make_chunk(later, paper="p2", meeting_date="2026-03-19")]
     index = KeywordIndex(chunks)
@@ -99,7 +100,7 @@ def test_tracing_any_text_never_raises(question, text, later):
     matter = Matter(terms=frozenset(tokens(question)), weights={}, anchors=frozenset(), identifiers=frozenset({question[:20] or "x", "A & B"}))
     matter.names(text)
     _figure_of(text, matter)
-    _initialled(text, question[:4])
+    defined(f"{text} ({question[:4].upper()})")
     trace_span(question, parse_filters(question, CATALOGUE))
     cover_line(text)
     # A matter with a rare word and others: a text may name it by the others alone (Matter._named_without_anchor).
@@ -160,7 +161,8 @@ def _real_pdfs() -> list[Path]:
 @pytest.mark.skipif(not _real_pdfs(), reason="../shared/realpdfs and ../shared/realcorpus are not beside the project")
 def test_every_real_page_reads_without_error():
     """Every page of the real papers through the text readers, and its first lines as a question."""
-    from assistant.trace import DEFINED, Matter, _figure_of
+    from assistant.acronyms import defined
+    from assistant.trace import Matter, _figure_of
 
     precept = Matter(terms=frozenset({"precept"}), weights={"precept": 1.0}, anchors=frozenset(), identifiers=frozenset({"Low Farm & Green"}))
     from ingest.cleaning import clean_pages
@@ -182,5 +184,5 @@ def test_every_real_page_reads_without_error():
             trace_span(page.text[:400], parse_filters(page.text[:400], CATALOGUE))
             cover_line(page.text[:600])
             _figure_of(page.text[:600], precept)
-            DEFINED.findall(page.text)
+            defined(page.text)
     assert pages > 1000
