@@ -195,6 +195,10 @@ VOTE_WORDS = frozenset(
 """Words that ask for the vote, not what it was on."""
 VOTE_CONTEXT = 600
 """Characters before a vote's record (in its chunk, and the one before) read for what was voted on: minutes record the vote after the item's discussion."""
+# "It was APPROVED;", "RESOLVED – that": the decision a vote's record is followed by.
+CARRIED = re.compile(r"\W*(?:it was\s+)?(?:resolved|approved|agreed|decided)\b", re.I)
+VOTE_AFTER = 400
+"""Characters after a vote's record read for it: the decision the vote carried, which names what was voted on."""
 VOTE_SUBJECT = 0.3
 """Share of the question's weighted terms (less VOTE_WORDS) that a vote's record with the discussion before it must hold
 (set on real_v1's three vote questions: the parking charges' record holds 0.41 and 0.65, the other items' 0.0 to 0.25)."""
@@ -270,11 +274,19 @@ class Vote(Plain):
 
     @staticmethod
     def on_subject(composer, reading, evidence, filters) -> float:
-        """Share of the question's subject (its weighted terms less those asking for a vote) in the record and the discussion before it."""
+        """Share of the question's subject (its weighted terms less those asking for a vote) in the record, the discussion
+        before it and the decision after it."""
         before = evidence.chunk.text[: evidence.start]
         if len(before) < VOTE_CONTEXT and (previous := composer.adjacent(evidence.chunk, -1)) is not None:
             before = f"{previous.text}\n{before}"
-        held = evidence.terms | frozenset(tokens(f"{evidence.chunk.title} {before[-VOTE_CONTEXT:]}"))
+        # Minutes record a vote between the discussion and the decision it carried ("CARRIED (8 voting for, 1
+        # against). It was APPROVED: ... the Outline Business Case ... for a WPL"): both say what was voted on.
+        after = evidence.chunk.text[evidence.start + len(evidence.text) :]
+        if len(after) < VOTE_AFTER and (following := composer.adjacent(evidence.chunk, 1)) is not None:
+            after = f"{after}\n{following.text}"
+        if not CARRIED.match(after):
+            after = ""  # what follows is the next item's discussion, not what this vote decided
+        held = evidence.terms | frozenset(tokens(f"{evidence.chunk.title} {before[-VOTE_CONTEXT:]} {after[:VOTE_AFTER]}"))
         weights = {t: composer.idf(t) for t in composer.topic_terms(reading.text, filters) - VOTE_WORDS}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in held) / total if total else 1.0

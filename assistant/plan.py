@@ -23,6 +23,11 @@ CHUNKS = {"timeline": 80, "draft": 16, "commitments": 12}
 """Chunks searched for a mode (others: the settings' top_k): a timeline wants every meeting on the topic."""
 # Asking for commitments: the words resolutions and recommendations use find them.
 COMMITMENT_WORDS = "recommendations resolved priorities agreed"
+# Asking how a vote went: the words minutes record one in ("put to the vote ... CARRIED (8 voting for, 1 against)").
+VOTE_WORDS = "vote voting carried against"
+VOTE_CHUNKS = 24
+"""Chunks searched for a vote's record: a long minute's record sits among its decisions, which the question's
+subject finds first; only a sentence that records a vote answers, so more chunks cost no precision."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +53,15 @@ def plan(reading: Reading, question: str, filters: Filters, top_k: int) -> Plan:
         # What is being written ("for the January 2026 newsletter") is neither a date nor a subject of the papers drawn on.
         filters = draft_span(question, filters)
         question = " ".join(OUTPUT_DATE.sub(" ", question).split()) or question
-    query = f"{question} {COMMITMENT_WORDS}" if mode == "commitments" else question
+    query = f"{question} {COMMITMENT_WORDS}" if mode == "commitments" else f"{question} {VOTE_WORDS}" if reading.vote else question
     # "When it first adopted the policy", "the latest total": the earliest or latest round of the closest
     # papers. Not in a timeline, nor when the question names years ("what the 2024 policy kept from the
     # original 2019 one" compares the two) or reads "since" a start, nor under a date filter.
     end = "first" if ORIGINAL.search(question) else "last" if LATEST.search(question) else ""
     if mode == "timeline" or re.search(r"\bsince\b|\b(?:19|20)\d\d\b", question) or filters.date_from or filters.date_to:
         end = ""
-    return Plan(question=question, query=query, k=CHUNKS.get(mode, top_k), filters=filters, end=end)
+    k = max(top_k, VOTE_CHUNKS) if reading.vote and mode == "answer" else CHUNKS.get(mode, top_k)
+    return Plan(question=question, query=query, k=k, filters=filters, end=end)
 
 
 def end_round(hits: list[Hit], filters: Filters, end: str, near: float = 0.1) -> Filters | None:

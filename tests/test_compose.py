@@ -565,6 +565,18 @@ def test_a_vote_question_is_answered_by_the_record_of_the_vote_on_its_subject():
     assert VOTE_RECORD.search("Recommendations 3 was not approved (2 For, 7 Against with 0 Abstention.)")
 
 
+def test_a_vote_is_on_the_decision_it_carried_when_the_discussion_before_does_not_name_it():
+    composer, hits = _minutes(
+        "v",
+        "Members asked about the risks and the checks and balances. The amendment was withdrawn on the above assurances. "
+        "On the recommendation being put to the vote, the recommendation was CARRIED (8 voting FOR, 1 against). It was APPROVED;",
+        # The decision the vote carried opens the next chunk.
+        "3. Approved the progression to the Outline Business Case for a workplace parking levy at a cost of up to £1m.",
+    )
+    answer = compose(composer, "What was the vote when the committee approved the workplace parking levy business case?", hits, mode="answer", filters=Filters())
+    assert answer is not None and "8 voting FOR, 1 against" in answer.answer
+
+
 def test_which_were_voted_down_wants_the_votes_lost_with_what_was_put():
     composer, hits = _minutes(
         "m",

@@ -12,6 +12,8 @@ def test_a_question_is_searched_as_its_kind_of_answer_wants():
     assert trace.k == 80 and trace.end == ""
     commitments = plan(read("What did we commit to on social value?"), "What did we commit to on social value?", Filters(), top_k=8)
     assert commitments.k == 12 and commitments.query.endswith("recommendations resolved priorities agreed")
+    vote = plan(read("How did members vote on the levy?"), "How did members vote on the levy?", Filters(), top_k=8)
+    assert vote.k == 24 and vote.query.endswith("vote voting carried against")
     plain = plan(read("Who wrote the report?"), "Who wrote the report?", Filters(), top_k=8)
     assert (plain.k, plain.query) == (8, "Who wrote the report?")
 
