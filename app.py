@@ -97,7 +97,7 @@ from assistant import Answer, Assistant, Settings  # noqa: E402
 from assistant.filters import describe, explicit_filters  # noqa: E402
 from assistant.service import SET_ASIDE  # noqa: E402
 from assistant.prompts import ERROR  # noqa: E402
-from assistant.records import MODES, Filters  # noqa: E402
+from assistant.records import MODES, Filters, body_of  # noqa: E402
 from assistant.amounts import format_pounds  # noqa: E402
 from assistant.text import long_date  # noqa: E402
 
@@ -244,7 +244,7 @@ def link_citations(answer: Answer, public: dict[str, str] | None = None) -> str:
         c = by_key.get(match.group(1))
         if c is None:
             return match.group(0)
-        label = f"{c.committee}, {long_date(c.meeting_date)}, {c.pages}".replace('"', "'")
+        label = f"{body_of(c.committee, c.council)}, {long_date(c.meeting_date) or 'undated'}, {c.pages}".replace('"', "'")
         local = f'[[{c.key}]]({paper_url(c.source, c.page)} "{label}")'
         online = public_url(citation_public_url(c, public or {}), c.page)
         return f'{local}[↗]({online} "on the council\'s site: {label}")' if online else local

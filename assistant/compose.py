@@ -16,7 +16,7 @@ from .facets import PROCEDURAL
 from .filters import FINANCIAL_YEAR, PLACE
 from .lists import BULLET, LIST_ENTRY, list_entries
 from .question import Reading, topic_terms
-from .records import Citation, Filters, Hit
+from .records import Citation, Filters, Hit, body_of
 from .text import long_date, squash, tokens
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ def meeting_heading(chunk: Chunk) -> str:
     """"Cabinet, 28 March 2022 — item 126, Social Value Annual Report"."""
     when = long_date(chunk.meeting_date) or "undated"
     item = f"item {chunk.item}, " if chunk.item else ""
-    return f"{chunk.committee or 'Unknown committee'}, {when} — {item}{chunk.title}"
+    return f"{body_of(chunk.committee, chunk.council)}, {when} — {item}{chunk.title}"
 
 
 class Composer:

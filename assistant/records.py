@@ -122,6 +122,11 @@ class Hit:
         }
 
 
+def body_of(committee: str, council: str) -> str:
+    """Who met: the committee, else the council (an annual report or a return filed with no meeting), else neither known."""
+    return committee or council or "Unknown committee"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Citation:
     """One numbered source of an answer: a quote that appears verbatim on its page."""
@@ -163,7 +168,7 @@ class Citation:
         """Council-style reference: "Cabinet, 28 March 2022, item 126, Social Value Annual Report, p. 3"."""
         from .text import long_date
 
-        parts = [self.committee or "Unknown committee", long_date(self.meeting_date) or "undated"]
+        parts = [body_of(self.committee, self.council), long_date(self.meeting_date) or "undated"]
         if self.item:
             parts.append(f"item {self.item}")
         parts.append(self.title)

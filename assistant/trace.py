@@ -35,7 +35,7 @@ from .compose import (
     meeting_key, says_nothing, too_long,
 )
 from .figures import NEGATED, FigurePoint
-from .records import Answer, Event, Filters, Hit
+from .records import Answer, Event, Filters, Hit, body_of
 from .question import ASKS_WHEN, TRACE_WORDS, Reading, read
 from .text import long_date, squash, tokens
 
@@ -403,7 +403,7 @@ class Tracer:
             chunk = chosen[0].chunk
             item = f", item {chunk.item}" if chunk.item else ""
             cited = " ".join(f"{e.display} [{k}]" for e, k in zip(chosen, keys[key]))
-            body.append(f"- **{long_date(chunk.meeting_date)}** — {chunk.committee or 'Unknown committee'}{item} ({chunk.title}): {cited}")
+            body.append(f"- **{long_date(chunk.meeting_date)}** — {body_of(chunk.committee, chunk.council)}{item} ({chunk.title}): {cited}")
             events.append(
                 Event(
                     meeting_date=chunk.meeting_date, committee=chunk.committee, item=chunk.item, title=chunk.title,

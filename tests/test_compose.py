@@ -736,3 +736,15 @@ def test_a_sentence_over_a_page_break_is_verified_against_both_pages_and_cited_t
     first, second = citations.items
     assert first.reference().endswith("pp. 7–8") and first.to_json()["page_end"] == 8
     assert second.reference().endswith("p. 8") and second.to_json()["page_end"] == 8
+
+
+def test_a_paper_with_no_committee_is_headed_and_cited_by_its_council():
+    from assistant.compose import Citations, meeting_heading
+
+    chunk = make_chunk("The rent for Hudson Quarry remains £5.00 per annum.", committee="", meeting_date="", item="", council="Burton-cum-Walden Parish Council", title="Annual Report 2024-25")
+    assert meeting_heading(chunk) == "Burton-cum-Walden Parish Council, undated — Annual Report 2024-25"
+    citations = Citations()
+    citations.add(Evidence(chunk.text, chunk, 1, 1.0, 0, frozenset()))
+    assert citations.items[0].reference() == "Burton-cum-Walden Parish Council, undated, Annual Report 2024-25, p. 1"
+    unknown = make_chunk("A line.", committee="", council="", meeting_date="", item="", title="Notes")
+    assert meeting_heading(unknown) == "Unknown committee, undated — Notes"
