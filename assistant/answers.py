@@ -197,6 +197,8 @@ VOTE_CONTEXT = 600
 """Characters before a vote's record (in its chunk, and the one before) read for what was voted on: minutes record the vote after the item's discussion."""
 # "It was APPROVED;", "RESOLVED – that": the decision a vote's record is followed by.
 CARRIED = re.compile(r"\W*(?:it was\s+)?(?:resolved|approved|agreed|decided)\b", re.I)
+DRAFT_RESOLUTION = 0.15
+"""What a resolution adds to a sentence's score in a draft about what was decided or agreed."""
 VOTE_AFTER = 400
 """Characters after a vote's record read for it: the decision the vote carried, which names what was voted on."""
 VOTE_SUBJECT = 0.3
@@ -324,8 +326,10 @@ class Draft(Kind):
         if not PROSE.match(bare) and not (reading.decision and RESOLUTION.search(bare)):
             return None  # a draft is prose; about "the decisions taken", the resolutions too, as minuted
         # Lifted into a new paragraph, "It covers the year ..." or "This report asks ..." has lost what it points at.
+        # About what was agreed, the resolution says it, before the minutes' "The Council considered ...".
         return (
-            (0.1 if has_figure(text) else 0.0)
+            (DRAFT_RESOLUTION if reading.decision and RESOLUTION.search(bare) else 0.0)
+            + (0.1 if has_figure(text) else 0.0)
             + (0.1 if chunk.doc_type in ("report", "appendix") else 0.0)
             - (0.2 if DANGLING.match(bare) else 0.0)
         )

@@ -748,3 +748,28 @@ def test_a_paper_with_no_committee_is_headed_and_cited_by_its_council():
     assert citations.items[0].reference() == "Burton-cum-Walden Parish Council, undated, Annual Report 2024-25, p. 1"
     unknown = make_chunk("A line.", committee="", council="", meeting_date="", item="", title="Notes")
     assert meeting_heading(unknown) == "Unknown committee, undated — Notes"
+
+
+def test_a_draft_about_what_was_agreed_gives_the_resolution_before_the_minutes_narrative():
+    earlier = [
+        ("2024-10-01", "The Clerk reported that the council's mower was reaching the end of its life and was costly to repair."),
+        ("2024-11-05", "The Clerk reported that a new mower of the same standard would cost around £12,000."),
+        ("2025-03-04", "Councillors noted that the mower reserve for a new mower now stood at £2,000."),
+    ]
+    chunks = [
+        make_chunk(text, paper=f"m{n}", council="C", committee="Parish Council", meeting_date=when, item="5", title="Mower", doc_type="minutes")
+        for n, (when, text) in enumerate(earlier)
+    ] + [
+        make_chunk(
+            "The Council considered a paper from the Clerk on whether to buy a new mower, as the council's mower is now 12 years old. "
+            "The Council considered quotations from two suppliers for a new mower and a trade-in of the old mower of £3,950. "
+            "RESOLVED: To purchase a new Husqvarna mower at a price of £13,155.00 and to sell the existing mower in part-exchange.",
+            paper="m9", council="C", committee="Parish Council", meeting_date="2025-12-02", item="5", title="Mower", doc_type="minutes",
+        )
+    ]
+    pages = {c.paper_id: [c.text] for c in chunks}
+    composer = Composer(lambda pid: pages[pid], lambda term: 1.0)
+    hits = [Hit(chunk=c, score=1.0, dense=0.5) for c in chunks]
+    answer = compose(composer, "Draft a short note for the newsletter on the new mower the council agreed to buy.", hits, mode="draft", filters=Filters())
+    # Two sentences a meeting when several meetings take the subject: the decision is one of its meeting's two.
+    assert answer is not None and "£13,155.00" in answer.answer
