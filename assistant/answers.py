@@ -28,6 +28,7 @@ from .compose import (
     AUTHOR_LINE, DECISION, FLOOR, LIST_ENTRY, PARAGRAPH_NUMBER, REFERENCE, RESOLUTION, Citations, Composer, Evidence, _looks_back,
     cover_author, has_figure, meeting_key,
 )
+from .lists import resolution_parts
 from .question import ASKS_MONEY, Reading, read
 from .records import Answer, Filters, Hit
 from .text import squash, tokens
@@ -107,7 +108,7 @@ class Plain(Kind):
             return None
         chosen += composer.other_sitting(chosen, candidates)
         if reading.request:
-            chosen += composer.resolution_siblings(chosen)
+            chosen += resolution_parts(chosen, composer.next_chunk, composer.verified)
         chosen = composer.with_openers(chosen)
         if not self.enough(composer, reading, chosen, filters):
             return None

@@ -45,8 +45,6 @@ RESOLUTION = re.compile(
     r"^(?:Resolved\b|\(?\d{1,2}\)\s*That\b|That\b(?! is\b| said\b| being\b|,)|\(?[a-h][.)]\s+To\b)|\b(?:priorities|recommendations) for \d{4}\b.*:$|\bresolved\b",
     re.I,
 )
-# One numbered part of a resolution: "(2) That a mid-year report be submitted to the Board."
-RESOLUTION_PART = re.compile(r"^\(?\d{1,2}\)\s*That\b")
 # "That Cabinet agrees the priorities set out in paragraph 2.2 below": the list is at 2.2.
 PARAGRAPH_REFERENCE = re.compile(r"\b(?:set out|listed|described|given) (?:in|at) paragraph (\d{1,2}(?:\.\d{1,2})+)", re.I)
 REFERENCE_REACH = 4
@@ -370,31 +368,6 @@ class Composer:
     def list_entries(self, lead: Evidence) -> list[Evidence]:
         """The verified entries of the list a sentence ending ":" opens (lists.py)."""
         return list_entries(lead, self.next_chunk, self.verified)
-
-    def resolution_siblings(self, chosen: list[Evidence]) -> list[Evidence]:
-        """The other numbered parts of each resolution an answer quotes a part of, verified and not yet shown.
-
-        "(2) That a mid-year report be submitted" answers "what did the board ask for?" only in part:
-        (3) and (4) of the same resolution are the rest of what it asked.
-        """
-        shown = {(e.chunk.paper_id, e.text) for e in chosen}
-        added: list[Evidence] = []
-        for evidence in chosen:
-            if not RESOLUTION_PART.match(evidence.text):
-                continue
-            chunk = evidence.chunk
-            for _ in range(2):  # this chunk and the next of the same item
-                for start, end in sentence_spans(chunk.text):
-                    text = squash(chunk.text[start:end])
-                    if RESOLUTION_PART.match(text) and (chunk.paper_id, text) not in shown:
-                        sibling = evidence.beside(text, chunk, start)
-                        if self.verified(sibling):
-                            shown.add((chunk.paper_id, text))
-                            added.append(sibling)
-                chunk = self.next_chunk(chunk)
-                if chunk is None:
-                    break
-        return added
 
     def opener(self, entry: Evidence) -> Evidence | None:
         """The verified sentence ending ":" that opens the list an entry ("(b) To help ...") belongs to."""

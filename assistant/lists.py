@@ -4,6 +4,8 @@
 An answer shows a list's entries under the sentence that opens it, each verified on its page. What
 counts as an entry is read from the papers' own structure: letters, roman numerals and bullets, or
 numbers counting from one; a note on the numbered parts among them; a bullet's further sentences.
+A resolution's numbered parts ("(2) That ...") are one list too: quoting one part, an answer asking what
+was requested brings the others.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ LIST_ENTRY = re.compile(r"^(?:\(?[a-h][.)]|\(?(?:i{1,3}|iv|v|vi{0,3})[.)]|[•�
 NUMBERED_ENTRY = re.compile(r"^\(?(\d{1,2})[.)]\s+(?=[A-Z])")
 LETTERED_ENTRY = re.compile(r"^\(?([a-h])[.)]\s")
 BULLET = re.compile(r"^[•●▪\-–*]\s")
+# One numbered part of a resolution: "(2) That a mid-year report be submitted to the Board."
+RESOLUTION_PART = re.compile(r"^\(?\d{1,2}\)\s*That\b")
 # A decision's note on its own numbered parts, among them: "Recommendations 3 was not approved (2 For, 7 Against)".
 LIST_NOTE = re.compile(r"^\*?\s*Recommendations?\s+\d{1,2}[a-z]?\b", re.I)
 MAX_LIST_ENTRIES = 10
@@ -82,3 +86,31 @@ def _after(lead: Evidence, next_chunk: Callable[[Chunk], Chunk | None]) -> list[
             out.append((text, chunk, start, end))
         chunk, after = next_chunk(chunk), 0
     return out[:LIST_READ]
+
+
+def resolution_parts(
+    chosen: list[Evidence], next_chunk: Callable[[Chunk], Chunk | None], verified: Callable[[Evidence], bool]
+) -> list[Evidence]:
+    """The other numbered parts of each resolution an answer quotes a part of, verified and not yet shown.
+
+    "(2) That a mid-year report be submitted" answers "what did the board ask for?" only in part:
+    (3) and (4) of the same resolution are the rest of what it asked.
+    """
+    shown = {(e.chunk.paper_id, e.text) for e in chosen}
+    added: list[Evidence] = []
+    for evidence in chosen:
+        if not RESOLUTION_PART.match(evidence.text):
+            continue
+        chunk = evidence.chunk
+        for _ in range(2):  # this chunk and the next of the same item
+            for start, end in sentence_spans(chunk.text):
+                text = squash(chunk.text[start:end])
+                if RESOLUTION_PART.match(text) and (chunk.paper_id, text) not in shown:
+                    part = evidence.beside(text, chunk, start)
+                    if verified(part):
+                        shown.add((chunk.paper_id, text))
+                        added.append(part)
+            chunk = next_chunk(chunk)
+            if chunk is None:
+                break
+    return added

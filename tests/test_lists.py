@@ -71,3 +71,17 @@ def test_a_list_runs_on_into_the_items_next_chunk_and_only_verified_entries_are_
     assert [e.text for e in found] == ["(a) to embed strong delivery;", "(b) to help new businesses;"]
     assert [e.text[:3] for e in list_entries(opening, lambda c: second if c is first else None, lambda e: True)] == ["(a)", "(b)", "(c)"]
     assert list_entries(Evidence("No list here.", first, 1, 1.0, 0, frozenset(), 0), lambda c: None, lambda e: True) == []
+
+
+def test_the_other_numbered_parts_of_a_quoted_resolution_are_brought_once_each():
+    from assistant.lists import resolution_parts
+
+    first = make_chunk("(1) That the report be noted. (2) That a mid-year report be submitted to the Board.", ordinal=0)
+    second = make_chunk("(3) That the definition of social value be set out on the website. Members thanked officers.", ordinal=1)
+    following = {first.chunk_id: second}
+    quoted = Evidence("(2) That a mid-year report be submitted to the Board.", first, 1, 1.0, 0, frozenset(), first.text.index("(2)"))
+
+    parts = resolution_parts([quoted], lambda chunk: following.get(chunk.chunk_id), lambda evidence: True)
+
+    assert [p.text[:3] for p in parts] == ["(1)", "(3)"]
+    assert resolution_parts([quoted], lambda chunk: None, lambda evidence: "(1)" not in evidence.text) == []
