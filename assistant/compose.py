@@ -122,6 +122,8 @@ class Evidence:
     @property
     def page_end(self) -> int:
         """The page the sentence ends on: a sentence may run over a page break, and is cited to both pages."""
+        if self.chunk.page_at(len(self.chunk.text) - 1) <= self.page:
+            return self.page  # the chunk ends on the sentence's first page (most do): no break to look for
         left = len(self.text.replace(" ", ""))  # the chunk's characters the squashed sentence covers, spaces aside
         for offset in range(self.start, len(self.chunk.text)):
             if not self.chunk.text[offset].isspace():

@@ -24,7 +24,7 @@ CHUNKS = {"timeline": 80, "draft": 16, "commitments": 12}
 # Asking for commitments: the words resolutions and recommendations use find them.
 COMMITMENT_WORDS = "recommendations resolved priorities agreed"
 # Asking how a vote went: the words minutes record one in ("put to the vote ... CARRIED (8 voting for, 1 against)").
-VOTE_WORDS = "vote voting carried against"
+VOTE_RECORD_WORDS = "vote voting carried against"
 VOTE_CHUNKS = 24
 """Chunks searched for a vote's record: a long minute's record sits among its decisions, which the question's
 subject finds first; only a sentence that records a vote answers, so more chunks cost no precision."""
@@ -53,7 +53,7 @@ def plan(reading: Reading, question: str, filters: Filters, top_k: int) -> Plan:
         # What is being written ("for the January 2026 newsletter") is neither a date nor a subject of the papers drawn on.
         filters = draft_span(question, filters)
         question = " ".join(OUTPUT_DATE.sub(" ", question).split()) or question
-    query = f"{question} {COMMITMENT_WORDS}" if mode == "commitments" else f"{question} {VOTE_WORDS}" if reading.vote else question
+    query = f"{question} {COMMITMENT_WORDS}" if mode == "commitments" else f"{question} {VOTE_RECORD_WORDS}" if reading.vote else question
     # "When it first adopted the policy", "the latest total": the earliest or latest round of the closest
     # papers. Not in a timeline, nor when the question names years ("what the 2024 policy kept from the
     # original 2019 one" compares the two) or reads "since" a start, nor under a date filter.

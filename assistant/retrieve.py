@@ -271,10 +271,9 @@ class KeywordIndex:
         return self._spelled[acronym]
 
     def _spell_out(self, acronym: str) -> str:
-        term = next(iter(tokens(acronym)), "")
-        if self.bm25 is None or term not in self._vocab_ids:
+        using = self.holding(acronym)
+        if using is None or not using.any():
             return ""
-        using = self.bm25.get_scores([term]) > 0
         bracketed = f"({acronym}"
         words = spelled_out(acronym, (t for i in np.flatnonzero(using)[:DEFINITION_CHUNKS] if bracketed in (t := self.chunks[i].text)))
         held = self.holding(words) if words else None
