@@ -52,7 +52,8 @@ LOOSE_ITEM_HEADING = re.compile(
 )
 """Also a parish's minute numbers: "16.03.2  Register of Interests", "45/14 Highways" (year, month, item)."""
 SHORT_HEADING = 60
-"""A line numbered like a paragraph ("1.1 The Council was") is a heading only when this short: prose wraps longer."""
+"""A line numbered like a paragraph ("1.1 The Council was") is a heading only when this short: prose wraps longer,
+unless its number is the next of the heading before ("21.01.05" after "21.01.04"): a paragraph's is not."""
 
 SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from"}
 ACRONYMS = {"osmb", "uk", "sme", "smes", "toms", "lwf", "mca", "cles", "hra", "nhs", "ics", "it", "ii", "iii", "iv"}
@@ -213,6 +214,11 @@ def _item_order(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", number))
 
 
+def _next(last: tuple[int, ...], number: tuple[int, ...]) -> bool:
+    """Whether a minute number is the one after the last heading's: "21.01.05" after "21.01.04"."""
+    return len(number) == len(last) > 1 and number[:-1] == last[:-1] and number[-1] == last[-1] + 1
+
+
 def _split_headings(pages: list[Page], doc_type: str, front_title: str) -> list[Item]:
     """Split minutes or an agenda front sheet into items at "N.  TITLE" headings.
 
@@ -231,9 +237,9 @@ def _split_headings(pages: list[Page], doc_type: str, front_title: str) -> list[
         buffer: list[str] = []
         for line in page.text.split("\n"):
             match = heading.match(line)
-            if match and not strict and re.search(r"[./]", match["number"]) and len(line.strip()) > SHORT_HEADING:
-                match = None
             value = _item_order(match["number"]) if match else ()
+            if match and not strict and re.search(r"[./]", match["number"]) and len(line.strip()) > SHORT_HEADING and not _next(last_number, value):
+                match = None
             if match and (not strict or TITLE_HAS_WORD.search(match["title"])) and value > last_number:
                 if buffer:
                     segments.append((page.number, "\n".join(buffer)))

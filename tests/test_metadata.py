@@ -78,6 +78,18 @@ def test_sentence_case_agenda_items_of_other_bodies():
     assert [i.number for i in items] == ["", "805", "806", "807"]
 
 
+def test_a_long_minute_heading_is_one_when_its_number_is_the_next():
+    text = (
+        "21.01.04  Matters Arising\nThe seat has still to be painted\n"
+        "21.01.05  Discussion regarding the procurement of the Village Green\nGuy Heelis was invited to speak.\n"
+        "1.2  The clerk reported that the hall roof had been repaired and that the invoice was paid\n"
+    )
+    pages = clean_pages(["Parish Council minutes\n" + text])
+    items = split_items(pages, parse_cover(pages[0].text, "minutes.pdf"))
+    # A line as long as wrapped prose is a heading when it carries on the minutes' numbering, not otherwise.
+    assert [(i.number, i.title) for i in items][-2:] == [("21.01.04", "Matters Arising"), ("21.01.05", "Discussion regarding the procurement of the Village Green")]
+
+
 def test_display_title():
     assert display_title("SOCIAL VALUE – MID YEAR REPORT") == "Social Value – Mid Year Report"
     assert display_title("MINUTES OF THE PREVIOUS MEETING") == "Minutes of the Previous Meeting"
