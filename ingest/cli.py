@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
 import click
 
 from .settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def _progress_bar(enabled: bool):
@@ -28,14 +31,31 @@ def _progress_bar(enabled: bool):
     return update, bar.close
 
 
-def _ingest(folder: Path, settings: Settings, store, progress=None):
-    """Make the index mirror folder, then save the keyword index in step with it for the next start-up."""
-    from assistant.retrieve import save_keyword_index  # the keyword index is the assistant's; the CLI is where the two meet
+AFTER_BUILD = "council_papers.after_build"
+"""Entry points called as hook(settings, store) -> seconds once `ingest build` has written the index: what
+readers of the index derive from it and save beside it (pyproject.toml registers the assistant's keyword
+index). Ingest never imports its readers; without the package installed, none run and start-up derives them."""
 
+
+def after_build_hooks() -> list:
+    """The installed after-build hooks, in name order (one that cannot be loaded is logged and left out)."""
+    from importlib.metadata import entry_points
+
+    hooks = []
+    for point in sorted(entry_points(group=AFTER_BUILD), key=lambda p: p.name):
+        try:
+            hooks.append(point.load())
+        except Exception:  # noqa: BLE001 (the index is written; only a start-up shortcut is lost)
+            log.exception("after-build hook %s could not be loaded", point.value)
+    return hooks
+
+
+def _ingest(folder: Path, settings: Settings, store, progress=None):
+    """Make the index mirror folder, then run the after-build hooks (the keyword index saved for the next start-up)."""
     from .pipeline import ingest_corpus
 
     report = ingest_corpus(folder, settings=settings, store=store, progress=progress)
-    report.keyword_seconds = save_keyword_index(settings, store)
+    report.keyword_seconds = sum(hook(settings, store) for hook in after_build_hooks())
     return report
 
 

@@ -52,7 +52,7 @@ def test_build_reports_json_and_a_second_run_adds_nothing(built):
     root, first = built
     assert set(first) >= {"papers", "chunks", "skipped_unchanged", "failed", "seconds"}
     assert first["papers"] == 2 and first["chunks"] > 0 and first["failed"] == []
-    # The keyword index was saved in step, for the next start-up to load (assistant/retrieve.py, save_keyword_index).
+    # The keyword index was saved in step, for the next start-up to load (the after-build hook pyproject.toml registers).
     assert first["keyword_seconds"] > 0 and (root / ".index" / "keyword").is_dir()
     again = json.loads(_run(["ingest", "build", "corpus", "--json"], root).stdout)
     assert (again["papers"], again["chunks"], again["skipped_unchanged"]) == (0, 0, 2)

@@ -414,3 +414,18 @@ def test_ocr_reads_only_the_scanned_pages_each_with_one_tesseract_thread(monkeyp
     assert [t == "read by OCR" for t in texts] == [False, True, False, True]
     assert texts[0].strip() and texts[0] == texts[2]
     assert calls == [("1", ".pgm"), ("1", ".pgm")], "each scanned page once, as grey pixels, on one thread"
+
+
+def test_ingest_imports_neither_the_assistant_nor_the_app():
+    """The layers point one way: the assistant reads what ingest writes; ingest reaches it only through entry points."""
+    import ast
+
+    imported = set()
+    for path in (Path(__file__).parent.parent / "ingest").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    assert imported & {"assistant", "app", "gradio", "evals"} == set()
+    assert {"pypdf", "chromadb"} <= imported  # the walk sees imports inside functions too

@@ -140,6 +140,9 @@ def test_after_ingest_saves_the_keyword_index_start_up_reads_neither_registry_no
     Retriever(store, fake_embeddings, saved=keyword_folder(settings)).keyword
     _more_papers(settings, fake_embeddings, store)
     assert save_keyword_index(settings, store) > 0  # what `ingest build` does when it finishes
+    from ingest.cli import after_build_hooks
+
+    assert save_keyword_index in after_build_hooks()  # registered in pyproject.toml; ingest does not import it
     done = store.done_papers()
 
     def no_reading(*args, **kwargs):
