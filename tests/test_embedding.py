@@ -50,13 +50,6 @@ def test_the_int8_model_is_exported_once_and_points_where_the_float_model_does(t
         root.handlers = handlers
     exported = onnx.folder / ONNX_FILE
     assert exported.is_file()
-    # Every weight MatMul is int8 but the first layer's feed-forward output (FLOAT_FFN_LAYERS).
-    import onnx as onnx_format
-
-    nodes = onnx_format.load(str(exported)).graph.node
-    kept = sorted(n.name for n in nodes if n.op_type == "MatMul" and "/output/dense/" in n.name and "attention" not in n.name)
-    assert [name.split("/")[-4] for name in kept] == ["layer.0"]
-    assert sum(n.op_type == "MatMulInteger" for n in nodes) == 6 * 6 - 1  # six layers of six weight MatMuls
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     reference = np.array(real_embeddings.embed_documents(TEXTS))
     # int8 weights move each vector a little (cosine ~0.99 with the float model's), never far.
