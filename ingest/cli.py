@@ -55,7 +55,11 @@ def _ingest(folder: Path, settings: Settings, store, progress=None):
     from .pipeline import ingest_corpus
 
     report = ingest_corpus(folder, settings=settings, store=store, progress=progress)
-    report.keyword_seconds = sum(hook(settings, store) for hook in after_build_hooks())
+    for hook in after_build_hooks():
+        try:
+            report.keyword_seconds += hook(settings, store)
+        except Exception:  # noqa: BLE001 (as for one that cannot be loaded: the papers are written)
+            log.exception("after-build hook %s failed", getattr(hook, "__qualname__", hook))
     return report
 
 

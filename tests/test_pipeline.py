@@ -429,3 +429,17 @@ def test_ingest_imports_neither_the_assistant_nor_the_app():
                 imported.add(node.module.split(".")[0])
     assert imported & {"assistant", "app", "gradio", "evals"} == set()
     assert {"pypdf", "chromadb"} <= imported  # the walk sees imports inside functions too
+
+
+def test_a_failing_after_build_hook_is_logged_and_the_build_still_reports(corpus, settings, fake_embeddings, monkeypatch, caplog):
+    from ingest import cli
+
+    def broken(settings, store):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(cli, "after_build_hooks", lambda: [broken, lambda settings, store: 0.5])
+    store = Store.from_settings(settings)
+    monkeypatch.setattr("ingest.pipeline.ingest_corpus", lambda folder, **kw: ingest_corpus(folder, embeddings=fake_embeddings, **kw))
+    report = cli._ingest(corpus, settings, store)
+    assert report.papers > 0 and report.keyword_seconds == 0.5
+    assert "after-build hook" in caplog.text and "disk full" in caplog.text
