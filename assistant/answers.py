@@ -26,7 +26,7 @@ from ingest.records import Chunk
 
 from .compose import (
     AUTHOR_LINE, DECISION, FLOOR, LIST_ENTRY, PARAGRAPH_NUMBER, REFERENCE, RESOLUTION, Citations, Composer, Evidence, _looks_back,
-    cover_author, has_figure, meeting_key,
+    about_period, cover_author, has_figure, meeting_key,
 )
 from .lists import resolution_parts
 from .question import ASKS_MONEY, Reading, read
@@ -104,7 +104,7 @@ class Plain(Kind):
         candidates = self.candidates(composer, reading, hits, filters)
         anchors = composer.distinctive_terms(reading.text, filters)
         chosen = self.choose(composer, reading, candidates, filters, anchors)
-        if not chosen:
+        if not chosen or not about_period(chosen, filters):
             return None
         chosen += composer.other_sitting(chosen, candidates)
         if reading.request:

@@ -17,6 +17,7 @@ from .filters import FINANCIAL_YEAR, PLACE
 from .lists import BULLET, LIST_ENTRY, list_entries
 from .question import Reading, topic_terms
 from .records import Citation, Filters, Hit, body_of
+from .scope import SET_ASIDE
 from .text import long_date, squash, tokens
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,8 @@ again at the next meeting (later, it is a recap)."""
 PARAGRAPH_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+|^\d{1,2}\.\s+(?=[A-Z])")
 MAX_PLACES = 3
 """Papers cited for one list entry said in several (the report, its minutes, the decision notice)."""
+PERIOD_REACH = 300
+"""Characters before a sentence read for the period it speaks of: the paragraph's opening, a table's column headings."""
 YEAR_MENTION = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
@@ -515,7 +518,9 @@ def _same_round(a: Evidence, b: Evidence) -> bool:
     from one paper, whether or not its meeting is known (a strategy's page 7 is not another round than its page 4)."""
     if a.chunk.paper_id == b.chunk.paper_id:
         return True
-    return a.chunk.council == b.chunk.council and _days_apart(a.chunk.meeting_date, b.chunk.meeting_date) <= ROUND_DAYS
+    # A paper of no known meeting (an annual return dated by its year end, a strategy) sat at no round, however near its date.
+    known = all(c.committee and c.meeting_date for c in (a.chunk, b.chunk))
+    return known and a.chunk.council == b.chunk.council and _days_apart(a.chunk.meeting_date, b.chunk.meeting_date) <= ROUND_DAYS
 
 
 def _days_apart(a: str, b: str) -> int:
@@ -533,12 +538,29 @@ def _other_years(text: str, meeting_date: str, wanted: tuple[int, int]) -> bool:
     until 31st March 2022", minuted in 2018): that is what it decided then.
     """
     # A financial year ("2019/20", "2019-20") runs into the next calendar year: January 2020 is in it.
-    mentioned = {int(y) for y in YEAR_MENTION.findall(text)}
-    mentioned |= {int(m.group(1)) + 1 for m in FINANCIAL_YEAR.finditer(text) if int(m.group(2)) == (int(m.group(1)) + 1) % 100}
+    mentioned = _years_named(text)
     if not mentioned or any(wanted[0] <= y <= wanted[1] for y in mentioned):
         return False
     held = int(meeting_date[:4]) if meeting_date[:4].isdigit() else 0
     return not (wanted[0] <= held <= wanted[1] and min(mentioned) > held)
+
+
+def about_period(chosen: list[Evidence], filters: Filters) -> bool:
+    """Whether an answer says anything of the date its question describes its subject with.
+
+    A date set aside as a filter because no meeting was of it (scope.py: "pledged by the end of
+    November 2021") must be named by one of its sentences or just before one (a table's column
+    headings, the paragraph's opening): the answer's note says other papers refer to it, and sentences
+    far from any mention of it are about something else (a 2023 report's total since 2019).
+    """
+    described = {int(y) for facet, said in filters.labels if facet == SET_ASIDE for y in YEAR_MENTION.findall(said)}
+    return not described or any(described & _years_named(e.chunk.text[max(0, e.start - PERIOD_REACH) : e.start + len(e.text) + 1]) for e in chosen)
+
+
+def _years_named(text: str) -> set[int]:
+    """The years a sentence names, the second of a financial year's ("2020/21") included."""
+    named = {int(y) for y in YEAR_MENTION.findall(text)}
+    return named | {int(m.group(1)) + 1 for m in FINANCIAL_YEAR.finditer(text) if int(m.group(2)) == (int(m.group(1)) + 1) % 100}
 
 
 def _years_wanted(filters: Filters | None) -> tuple[int, int] | None:

@@ -713,6 +713,43 @@ def test_sentences_of_one_undated_paper_are_one_round_of_meetings():
     assert [e.chunk.paper_id for e in chosen] == ["bus", "bus"]
 
 
+def test_a_paper_of_no_known_meeting_is_no_sitting_of_a_round_however_near_its_date():
+    from assistant.compose import _same_round
+    from assistant.text import tokens
+
+    minutes = make_chunk("At present there are 29 properties connected to the broadband.", paper="m", meeting_date="2016-01-12", committee="Parish Council")
+    # An annual return dated by the year it covers, filed beside the minutes: no committee, a date eleven days off.
+    annual = make_chunk("Business Saver Account as at 31st March 2016 £1595.96.", paper="a", meeting_date="2016-01-01", committee="")
+    scrutiny = make_chunk("The board asked about connections.", paper="s", meeting_date="2016-01-05", committee="Scrutiny Board")
+    best, annual_return, sitting = (Evidence(c.text, c, 1, 1.0, 0, frozenset(tokens(c.text))) for c in (minutes, annual, scrutiny))
+    assert _same_round(best, sitting) and not _same_round(best, annual_return)
+    composer = Composer(lambda pid: [{"m": minutes, "a": annual, "s": scrutiny}[pid].text], lambda term: 1.0)
+    chosen = composer.select([best, annual_return], 6, anchors=frozenset({"broadband", "properti"}))
+    assert [e.chunk.paper_id for e in chosen] == ["m"], "a paper of no meeting joins by the question's words, not by its date"
+
+
+def test_a_date_set_aside_as_the_subject_must_be_named_near_a_sentence_of_the_answer():
+    from assistant.compose import PERIOD_REACH, about_period
+    from assistant.scope import SET_ASIDE
+    from assistant.text import tokens
+
+    def said(text: str, sentence: str) -> Evidence:
+        chunk = make_chunk(text, meeting_date="2023-11-15")
+        return Evidence(sentence, chunk, 1, 1.0, 0, frozenset(tokens(sentence)), text.index(sentence))
+
+    asked = Filters(labels=(("set_aside", "month november 2021"),))
+    assert SET_ASIDE == "set_aside"
+    total = "More than £13m of social value has been secured since the policy was introduced."
+    assert not about_period([said(f"The policy was adopted in 2019. {total}", total)], asked)
+    # The year heads the table or opens the paragraph the sentence is in: it speaks of that year.
+    row = "Jobs created in Manchester 1,302 1,579"
+    assert about_period([said(f"Measure 2020/21 2021/22\n{row}", row)], asked), "a financial year names its second year too"
+    assert about_period([said(f"By the end of November 2021 the portal held 40 contracts. {total}", total)], asked)
+    far = f"By the end of November 2021 the portal held 40 contracts. {'Other matters were noted. ' * (PERIOD_REACH // 20)}{total}"
+    assert not about_period([said(far, total)], asked)
+    assert about_period([said(total, total)], Filters()), "no date set aside: nothing to name"
+
+
 def test_a_sentence_over_a_page_break_is_verified_against_both_pages_and_cited_to_them():
     from assistant.compose import Citations
 

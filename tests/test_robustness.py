@@ -111,19 +111,19 @@ def test_tracing_any_text_never_raises(question, text, later):
 @given(PAPER_TEXT, PAPER_TEXT)
 @DEADLINE_FREE
 def test_this_stops_sentence_readers_never_raise(question, text):
-    from assistant.compose import _other_years, cover_author, too_long
+    from assistant.compose import Evidence, _other_years, about_period, cover_author, too_long
 
     chunk = _chunk(text)
     assert isinstance(cover_author(text, chunk), bool) and isinstance(too_long(text), bool)
     _other_years(text, chunk.meeting_date, (2018, 2020))
     _other_years(text, "", (2018, 2020))
+    said = Evidence(text, chunk, 1, 1.0, 0, frozenset(), len(text) // 2)
+    assert isinstance(about_period([said], Filters(labels=(("set_aside", f"{question} 2021"),))), bool)
     reading = read(question)
     assert isinstance(reading.procedure, bool)
     # A resolution's parts, a note on them and a form's next field, after any text.
     lead = f"That the Committee:\n1. Noted {text}\nRecommendations 3 was not approved.\n(e) {question}"
     composer = Composer(lambda pid: [lead], lambda term: 1.0)
-    from assistant.compose import Evidence
-
     composer.list_entries(Evidence("That the Committee:", _chunk(lead), 1, 1.0, 0, frozenset(), 0))
 
 
