@@ -13,7 +13,7 @@ from ingest.chunking import sentence_spans
 from ingest.records import Chunk
 
 from .facets import PROCEDURAL
-from .filters import FINANCIAL_YEAR, PLACE
+from .filters import FINANCIAL_YEAR, FINANCIAL_YEAR_FACET, PLACE
 from .lists import BULLET, LIST_ENTRY, list_entries
 from .question import Reading, topic_terms
 from .records import Citation, Filters, Hit, body_of
@@ -546,14 +546,18 @@ def _other_years(text: str, meeting_date: str, wanted: tuple[int, int]) -> bool:
 
 
 def about_period(chosen: list[Evidence], filters: Filters) -> bool:
-    """Whether an answer says anything of the date its question describes its subject with.
+    """Whether an answer says anything of the period its question describes its subject with.
 
-    A date set aside as a filter because no meeting was of it (scope.py: "pledged by the end of
-    November 2021") must be named by one of its sentences or just before one (a table's column
-    headings, the paragraph's opening): the answer's note says other papers refer to it, and sentences
-    far from any mention of it are about something else (a 2023 report's total since 2019).
+    That period must be named by one of its sentences or just before one (a table's column headings,
+    the paragraph's opening):
+    - a date set aside as a filter because no meeting was of it (scope.py: "pledged by the end of
+      November 2021"): the answer's note says other papers refer to it, and sentences far from any
+      mention of it are about something else (a 2023 report's total since 2019);
+    - a financial year, which names what was spent, raised or counted in it, not when a committee met:
+      asked for Manchester's spend "in 2020/21", a March 2021 paper's figures for 2017/18 and 2018/19
+      do not answer.
     """
-    described = {int(y) for facet, said in filters.labels if facet == SET_ASIDE for y in YEAR_MENTION.findall(said)}
+    described = {int(y) for facet, said in filters.labels if facet in (SET_ASIDE, FINANCIAL_YEAR_FACET) for y in YEAR_MENTION.findall(said)}
     return not described or any(described & _years_named(e.chunk.text[max(0, e.start - PERIOD_REACH) : e.start + len(e.text) + 1]) for e in chosen)
 
 

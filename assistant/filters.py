@@ -105,7 +105,8 @@ SETTING_MONTHS = 6
 YEAR_END = re.compile(r"\b(?:(?:the\s+)?end|close|outturn)\s+(?:of|for)\s+(?:the\s+)?(?:financial\s+year\s+)?$", re.I)
 NAMING = "naming"
 """Filter label of a date that names a thing ("the 2026 surveys", "the January 2026 newsletter"), set aside."""
-DATE_FACETS = ("year", "month", "date", "financial_year", "years", "since", "before", "after", "recent")
+FINANCIAL_YEAR_FACET = "financial_year"
+DATE_FACETS = ("year", "month", "date", FINANCIAL_YEAR_FACET, "years", "since", "before", "after", "recent")
 """Labels of the date filters (one question sets at most one)."""
 DOC_TYPE_WORDS = (
     (re.compile(r"\b(?:in|from) the minutes\b|\bminuted\b|\bthe minutes (?:say|record|show)", re.I), "minutes"),
@@ -240,7 +241,7 @@ def _date_filter(question: str) -> tuple[str, str, tuple[str, str] | None]:
         if (start + 1) % 100 == int(match.group(2)):
             reports = bool(REPORT_ON_YEAR.match(question[match.end() :]) or YEAR_END.search(question[: match.start()]))
             opens = f"{start - 1}-{4 + 12 - SETTING_MONTHS:02d}-01" if SET_FOR_YEAR.search(question[: match.start()]) else f"{start}-04-01"
-            return opens, _year_end(start, reports), ("financial_year", f"{start}/{match.group(2)}")
+            return opens, _year_end(start, reports), (FINANCIAL_YEAR_FACET, f"{start}/{match.group(2)}")
     if match := _meeting_date(FULL_DATE, question):
         month = MONTHS[match.group(2).lower()]
         iso = f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"
@@ -351,13 +352,13 @@ def _day_after(iso: str) -> str:
 
 def financial_year(filters: Filters) -> int | None:
     """The first calendar year of the financial year a filter asks about ("2017/18" -> 2017), else None."""
-    said = next((s for f, s in filters.labels if f == "financial_year"), "")
+    said = next((s for f, s in filters.labels if f == FINANCIAL_YEAR_FACET), "")
     return int(said[:4]) if said and filters.date_from else None
 
 
 def _financial_year(filters: Filters, start: int, reports: bool) -> Filters:
     """The filter moved to the financial year starting in April of `start`; with `reports`, its reports too."""
-    labels = tuple(l for l in filters.labels if l[0] not in DATE_FACETS) + (("financial_year", f"{start}/{(start + 1) % 100:02d}"),)
+    labels = tuple(l for l in filters.labels if l[0] not in DATE_FACETS) + ((FINANCIAL_YEAR_FACET, f"{start}/{(start + 1) % 100:02d}"),)
     return replace(filters, date_from=f"{start}-04-01", date_to=_year_end(start, reports), labels=labels)
 
 
@@ -540,7 +541,7 @@ def _as_naming(filters: Filters, facet: str, *, date_from: str, date_to: str) ->
 
 def describe(filters: Filters) -> str:
     """Human words for what a filter asked: "committee OSMB and year 2017"."""
-    names = {"financial_year": "financial year", "doc_type": "document type", "recent": ""}
+    names = {FINANCIAL_YEAR_FACET: "financial year", "doc_type": "document type", "recent": ""}
     parts = [f"{names.get(facet, facet)} {said}".strip() for facet, said in filters.labels]
     return " and ".join(parts) or "these filters"
 

@@ -748,6 +748,11 @@ def test_a_date_set_aside_as_the_subject_must_be_named_near_a_sentence_of_the_an
     far = f"By the end of November 2021 the portal held 40 contracts. {'Other matters were noted. ' * (PERIOD_REACH // 20)}{total}"
     assert not about_period([said(far, total)], asked)
     assert about_period([said(total, total)], Filters()), "no date set aside: nothing to name"
+    # A financial year names what was spent in it, not when a committee met: the answer must name it too.
+    spend = "By 2017/18, this had risen to 71.3% of a total spend of £431m."
+    in_year = Filters(date_from="2020-04-01", date_to="2021-03-31", labels=(("financial_year", "2020/21"),))
+    assert not about_period([said(spend, spend)], in_year)
+    assert about_period([said(f"In 2020-21 the analysis was paused. {spend}", spend)], in_year)
 
 
 def test_a_sentence_over_a_page_break_is_verified_against_both_pages_and_cited_to_them():
