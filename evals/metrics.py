@@ -127,7 +127,8 @@ def fact_found(fact: str, text: str) -> bool:
     """Whether a key fact ("£27.8m"; "a|b" for alternatives) is in the text, after normalisation.
 
     A figure must stand alone ("£3.1m" is not found in "£13.1m", "20%" not in "120%");
-    a word may take a plural ending ("anchor network" is found in "anchor networks", "six" not in "sixty")."""
+    a word may take a plural or verb ending ("anchor network" is found in "anchor networks", "jet wash" in "jet
+    washing", "six" not in "sixty")."""
     haystack = normalise(text)
     for alternative in fact.split("|"):
         needle = normalise(alternative)
@@ -137,7 +138,7 @@ def fact_found(fact: str, text: str) -> bool:
         if needle[-1].isdigit() or needle[-1] in "m%":
             after = r"(?![\d]|\.\d)"
         elif needle[-1].isalpha():
-            after = r"(?:s|es|'s)?(?!\w)"
+            after = r"(?:s|es|'s|ing|ed)?(?!\w)"
         else:
             after = ""
         if re.search(before + re.escape(needle) + after, haystack):
