@@ -100,7 +100,7 @@ BUDGET = 24
 """Sentences a trace has room for: a story of a few meetings tells more of each, one of many a line or two each."""
 PER_MEETING = (2, 5)
 """Fewest and most sentences for one meeting."""
-ASKED = 0.4
+ASKED = 0.6
 """Weight in a sentence's score of the question's own words in it: of the matter ("survey") or of what is asked of it ("cost")."""
 CONTINUES = 0.8
 """What a sentence's share of the matter is worth when it holds it only with the sentence before."""
@@ -108,6 +108,8 @@ ASKED_AMOUNT = 0.25
 """What an amount of the thing a question about one asks for adds to a sentence's score (as any figure does in an answer)."""
 NAMED = 0.7
 """What naming the matter's identifier is worth in a sentence's score, when its words alone may be worth up to 1."""
+ASPECT_FLOOR = 0.25
+"""Share of its weight a question's word keeps in ranking a trace's sentences when every paper on the matter holds it."""
 FILLER = 0.5
 """A further sentence of a meeting must score at least this share of its best one."""
 
@@ -295,10 +297,10 @@ class Tracer:
         reading = read(question, mode="timeline")
         # One council at a time: the one the question names, or the one its best paper is from.
         council = hits[0].chunk.council if not filters.councils else None
+        gathered = [h for h in self.gather(question, hits, matter, filters) if council is None or h.chunk.council == council]
+        matter = replace(matter, asked=_aspect(matter.asked, gathered))
         by_meeting: dict[tuple, list[Evidence]] = {}
-        for hit in self.gather(question, hits, matter, filters):
-            if council is not None and hit.chunk.council != council:
-                continue
+        for hit in gathered:
             for evidence in self._sentences(hit.chunk, matter, reading):
                 by_meeting.setdefault(meeting_key(hit.chunk), []).append(evidence)
         # Words said alike at several sittings are standing text (a forward plan's entry, a form's printed
@@ -558,6 +560,20 @@ def _named(weights: dict[str, float], names: list[list[str]]) -> dict[str, float
         if len(name) == 2 and all(word in named for word in name) and name[0] != name[1]:
             named[" ".join(name)] = named.pop(name[0]) + named.pop(name[1])
     return named
+
+
+def _aspect(asked: dict[str, float], hits: list[Hit]) -> dict[str, float]:
+    """The question's words weighed by how few of the matter's papers hold them as well as how few of all papers do.
+
+    In a trace of how consultation on the workplace parking levy was planned, every chunk about the
+    levy says "workplace parking levy": those words find the matter but say nothing of which of its
+    sentences answer. "Consultation" and "engagement", in some of them, do. A word in every one keeps
+    ASPECT_FLOOR of its weight: in "trace the precept", "precept" is the matter and what is asked of it.
+    """
+    if not hits:
+        return asked
+    held = [set(tokens(f"{h.chunk.title} {h.chunk.text}")) for h in hits]
+    return {t: w * max(ASPECT_FLOOR, 1 - sum(t in terms for terms in held) / len(held)) for t, w in asked.items()}
 
 
 def _share(weights: dict[str, float], terms: set[str]) -> float:

@@ -344,3 +344,19 @@ def test_a_sentence_naming_the_year_of_the_last_change_tells_what_its_meeting_di
     # "The last pay rise was 2017" explains 2020's rise and ranks with the meeting's other decisions; "In 2017 ..." recaps.
     assert score["The Clerks W"] >= score["The Clerk ha"] > score["In 2017 the "]
     assert LAST_TIME.search("The charge has been unchanged since 2016.") and not LAST_TIME.search("In 2016 the charge was set at £5.")
+
+
+def test_a_word_every_paper_on_the_matter_holds_says_little_of_which_sentence_answers():
+    from assistant.trace import ASPECT_FLOOR, _aspect
+
+    texts = {
+        "2025-05-15": "Workplace Parking Levy update. The levy budget is £1m.",
+        "2025-10-23": "Workplace Parking Levy update. Initial engagement with employers will take place.",
+        "2026-03-19": "Workplace Parking Levy update. Engagement took place via webinars; consultation follows.",
+        "2026-06-05": "Workplace Parking Levy decision notice.",
+    }
+    hits = [Hit(chunk=c, score=1.0) for c in _chunks(texts, "wpl")]
+    weights = _aspect({"levi": 2.6, "engag": 2.9, "consult": 2.2}, hits)
+    assert weights["levi"] == 2.6 * ASPECT_FLOOR, "the matter's own word, in every paper on it, keeps only its floor"
+    assert weights["engag"] == 2.9 * 0.5 and weights["consult"] == 2.2 * 0.75
+    assert _aspect({"levi": 2.6}, []) == {"levi": 2.6}
