@@ -67,6 +67,14 @@ ASKS_SHARE = re.compile(r"\bwhat (?:share|proportion)\b", re.I)
 ASKS_MONEY = re.compile(
     r"£|\b(?:cost(?:s|ing|ed)?|price|fee|fees|charges?|pounds?|proxy value|budget|money|monies|spen[dt]|spending|raised?|income|revenue)\b", re.I
 )
+# "Trace the precept year by year", "how did the hall fees change", "how have commitments grown": how an amount moved.
+# Not "wage": "the Living Wage" is a policy's name far more often than a sum; nor "raised", which a trace asks of a matter.
+ASKS_SERIES = re.compile(
+    r"\b(?:grow|grew|grown|growth|rise|rose|risen|increas\w*|decreas\w*|fall|fell|fallen|cut|doubled?)\b|"
+    r"\byear (?:by|to|on) year\b|\beach year\b|\b(?:precepts?|pay|salar(?:y|ies)|rents?|grants?|tax|allowances?|subscriptions?|"
+    r"costs?|prices?|fees?|charges?|budgets?|spen[dt]|spending|income|revenue|money)\b",
+    re.I,
+)
 ASKS_WHEN = re.compile(
     r"\bwhen\b|\bwhat (?:date|dates|period|time)\b|\bwhich (?:meeting|year|month|period)\b|\bhow long\b|\btimetable|\btimescale|\btimeline for\b|\bschedul",
     re.I,
@@ -221,6 +229,8 @@ class Reading:
     procedure: bool = False
     """"Who attended as a substitute?": the minutes' procedural items (attendance, apologies, interests) answer."""
     example: bool = False
+    series: bool = False
+    """"How did the precept change?": an amount followed over the years, shown as a table in a trace."""
     vote: bool = False
     """"How did members vote?": the record of the vote ("CARRIED (8 voting for, 1 against)")."""
     lost_vote: bool = False
@@ -261,6 +271,7 @@ def read(question: str, asked: str = "", mode: str | None = None) -> Reading:
         chair=bool(ASKS_CHAIR.search(said)),
         procedure=bool(ASKS_PROCEDURE.search(said)),
         example=bool(ASKS_EXAMPLE.search(said)),
+        series=bool(ASKS_FIGURE.search(said) or ASKS_SERIES.search(said)),
         vote=vote,
         lost_vote=vote and bool(ASKS_LOST_VOTE.search(said)),
     )

@@ -63,6 +63,11 @@ PREVIOUSLY = re.compile(r"\b(?:previously|formerly|used to (?:be|cost|pay|charge
 # "The last pay rise was 2017, therefore ...", "unchanged since 2016": an earlier year as the time of the last change,
 # said to explain what the meeting did now, not a recap of that year.
 LAST_TIME = re.compile(r"\b(?:since|last (?:\w+ ){0,2}(?:was|in))\s+(?:in\s+)?(?:19|20)\d\d\b", re.I)
+FIGURE_REACH = 6
+"""Words between an amount and the nearest of the matter's words, at most, for it to be the matter's figure
+when the sentence states others."""
+SERIES_SPREAD = 10
+"""A point more than this many times above or below the series' median is another thing's figure."""
 FOLLOWING = 2
 """Words a matter's word after an amount counts as further away than one before it."""
 # "minute 45/14", "Min 12": the minutes' own reference back to an earlier one.
@@ -424,7 +429,8 @@ class Tracer:
             summary.append(f"- Decided, {_where(e.chunk)}: {_short(e.display)} [{key}]")
         if len(ordered) > 1:
             summary.append(f"- Latest position: {_where(lines[last][0].chunk)}: {lines[last][0].display} [{keys[last][0]}]")
-        table = figure_table(self.points(lines, matter), keys, lines)
+        # A table where the question follows an amount ("the precept year by year"), not in every story that has sums in it.
+        table = figure_table(self.points(lines, matter), keys, lines) if read(question, mode="timeline").series else ""
         text = "\n".join(summary) + ("\n\n" + table if table else "") + "\n\n" + "\n".join(body)
         return Answer(
             question=question, answered=True, answer=text, citations=tuple(citations.items), mode="timeline", filters=filters, events=tuple(events)
@@ -442,10 +448,16 @@ class Tracer:
                     points.append(
                         FigurePoint(
                             series=label, meeting_date=c.meeting_date, committee=c.committee, item=c.item, title=c.title,
-                            value_m=round(value / 1e6, 6), quote=evidence.text, source=c.source, page=evidence.page, paper_id=c.paper_id,
+                            value_m=round(value / 1e6, 8), quote=evidence.text, source=c.source, page=evidence.page, paper_id=c.paper_id,
                         )
                     )
                     break
+        # One thing's figure moves within an order of magnitude from year to year: a contract threshold
+        # (£100,000) among commitments of £13m to £32m, or a £45 grant among precepts of £2,500 to £5,000,
+        # is another thing's figure.
+        if points:
+            middle = float(np.median([abs(p.value_m) for p in points]))
+            points = [p for p in points if middle / SERIES_SPREAD <= abs(p.value_m) <= middle * SERIES_SPREAD]
         # A series moves: the same sum restated at every meeting ("approved up to £1m in 2024") is no series.
         return points if len({p.meeting_date[:4] for p in points}) >= 2 and len({p.value_m for p in points}) >= 2 else []
 
@@ -466,16 +478,24 @@ def _figure_of(sentence: str, matter: Matter) -> float | None:
     if not amounts:
         return None
 
-    def closeness(amount) -> float:
+    def gaps(amount) -> dict[str, int]:
+        """Words between the amount and each of the matter's words in the sentence (nearest occurrence)."""
         at = sum(end <= amount.start for end, _ in words)  # the words before the amount
-        gaps = {}
+        out: dict[str, int] = {}
         for index, (_, said) in enumerate(words):
             for term in said:
                 gap = at - index - 1 if index < at else index - at + FOLLOWING
-                gaps[term] = min(gap, gaps.get(term, gap))
-        return sum(matter.asked.get(term, 1.0) / (1 + gap) for term, gap in gaps.items())
+                out[term] = min(gap, out.get(term, gap))
+        return out
+
+    def closeness(amount) -> float:
+        return sum(matter.asked.get(term, 1.0) / (1 + gap) for term, gap in gaps(amount).items())
 
     nearest = max(amounts, key=closeness)
+    # Of several sums ("Village Hall £40, Churchyard Donation £250, Clerks Fee £450"), one a dozen words from
+    # the matter's words is another thing's; a sentence's only sum is the one it states beside them.
+    if len(amounts) > 1 and min(gaps(nearest).values()) > FIGURE_REACH:
+        return None
     return -nearest.pounds if nearest.negative else nearest.pounds
 
 

@@ -360,3 +360,37 @@ def test_a_word_every_paper_on_the_matter_holds_says_little_of_which_sentence_an
     assert weights["levi"] == 2.6 * ASPECT_FLOOR, "the matter's own word, in every paper on it, keeps only its floor"
     assert weights["engag"] == 2.9 * 0.5 and weights["consult"] == 2.2 * 0.75
     assert _aspect({"levi": 2.6}, []) == {"levi": 2.6}
+
+
+def test_a_table_only_where_the_question_follows_an_amount_and_only_of_that_amount():
+    precept = PRECEPT | {
+        # A grant of £45 minuted beside the precept is another thing's figure, however near its words.
+        "2019-01-08": "6. Finance. A grant of £45 towards the precept leaflet was received.",
+        "2020-01-07": "5. Finance. The clerk's rate rose to £9.77 an hour; the precept for 2020/21 was set at £3,650.50.",
+    }
+    chunks = _chunks(precept, "q")
+    tracer, _ = _tracer(chunks)
+    hits = [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks]
+    followed = tracer.trace("Trace the precept year by year.", hits, Filters())
+    table = followed.answer.split("\n\n")[1]
+    assert table.startswith("| Meeting | Precept |")
+    assert "£3,650.50 |" in table, "pence are kept"
+    assert "£45 |" not in table, "a sum far below the series is another thing's"
+    # Asked what happened, not how an amount moved: no table, though the meetings state sums.
+    planning = {
+        "2016-03-01": "12. Planning. Application 3/16/0456/FUL for a barn at Low Farm, with a fee of £462, was discussed.",
+        "2017-05-02": "8. Planning. 3/16/0456/FUL: the applicant paid £578 to appeal the refusal.",
+    }
+    chunks = _chunks(planning, "r")
+    tracer, _ = _tracer(chunks)
+    told = tracer.trace("What happened to the application for the barn at Low Farm?", [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks], Filters())
+    assert told is not None and len(told.events) == 2 and "| Meeting |" not in told.answer
+
+
+def test_of_several_sums_one_far_from_the_matters_words_is_not_its_figure():
+    from assistant.trace import FIGURE_REACH, Matter, _figure_of
+
+    clerk = Matter(terms=frozenset({"clerk"}), weights={}, anchors=frozenset(), identifiers=frozenset(), asked={"clerk": 3.0})
+    far = " ".join(["word"] * (FIGURE_REACH + 2))
+    assert _figure_of(f"The clerk reported {far} and £50 was paid, then £70 more.", clerk) is None
+    assert _figure_of(f"The clerk reported {far} and £50 was paid.", clerk) == 50, "a sentence's only sum is its figure"
