@@ -38,7 +38,7 @@ DATE_WORDS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|Ma
 # What a council's papers say of timing: a programme's milestones and how they moved ("extended into March 2026").
 TIMING = re.compile(
     r"\b(?:timescales?|timetable|programme|schedul\w*|deadline|milestones?|delay\w*|extended|slipp\w*|revised (?:date|timescale)|"
-    r"postponed|deferred|brought forward|(?:planned|expected|due) (?:to|for|by|in)|by the end of)\b",
+    r"postponed|deferred|brought forward|pushed back|(?:planned|expected|due) (?:to|for|by|in)|(?:end|start|completion|revised) dates?|by the end of)\b",
     re.I,
 )
 # What a meeting decided, in the words minutes and recommendations use: these carry commitments.
@@ -81,6 +81,8 @@ HEADING_WORDS = 8
 HEADING = re.compile(
     rf"^(?:\d{{1,2}}(?:\.\d{{1,2}})*\.?\s+[A-Z][^.:;!?]{{0,80}}|[A-Z](?:[^.:;!?\s]*\s+){{0,{HEADING_WORDS - 1}}}[^.:;!?\s]*)$(?<=[A-Za-z0-9)])"
 )
+# A whole sentence in brackets, not a numbered part ("(1) That ...", "(a) To ..."): an aside.
+ASIDE = re.compile(r"^\((?![a-z0-9]{1,4}\))[^()]*\)\.?$", re.I)
 # Lists of appendices and background papers name documents; they say nothing.
 LISTING = re.compile(
     r"^(?:Appendix \w{1,4}\b|Appendices\b|Background (?:papers|documents)\b)|\s[–-] report to\b|Consideration by any other Council Committee", re.I
@@ -491,8 +493,9 @@ def cover_author(text: str, chunk: Chunk) -> bool:
 
 
 def says_nothing(text: str) -> bool:
-    """A heading that names a topic without a figure, or an entry of a list of documents."""
-    return bool(LISTING.search(text)) or (bool(HEADING.match(text)) and not has_figure(text))
+    """A heading that names a topic without a figure, an entry of a list of documents, or an aside in brackets
+    ("(It should be noted that the percentages don't add up to 100% ...)": a table's note)."""
+    return bool(LISTING.search(text)) or (bool(HEADING.match(text)) and not has_figure(text)) or bool(ASIDE.match(text))
 
 
 def has_figure(text: str) -> bool:

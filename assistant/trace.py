@@ -31,7 +31,7 @@ from .acronyms import defined
 from .amounts import format_pounds, read_amounts
 from .answers import compose, states_amount
 from .compose import (
-    DATE_WORDS, DECISION, LIST_ENTRY, RESOLUTION, Citations, Composer, Evidence, _figures, _looks_back, _similar, _wanted, cover_line, has_figure,
+    DATE_WORDS, DECISION, LIST_ENTRY, RESOLUTION, TIMING, Citations, Composer, Evidence, _figures, _looks_back, _similar, _wanted, cover_line, has_figure,
     meeting_key, says_nothing, too_long,
 )
 from .figures import NEGATED, FigurePoint
@@ -115,6 +115,8 @@ NAMED = 0.7
 """What naming the matter's identifier is worth in a sentence's score, when its words alone may be worth up to 1."""
 ASPECT_FLOOR = 0.25
 """Share of its weight a question's word keeps in ranking a trace's sentences when every paper on the matter holds it."""
+TIMED = 0.3
+"""What saying when (a programme, a deadline, a date pushed back) adds to a sentence's score in a trace asked when."""
 FILLER = 0.5
 """A further sentence of a meeting must score at least this share of its best one."""
 
@@ -380,6 +382,8 @@ class Tracer:
             # any sum in the papers (the scheme's £1m budget for a question about the number of parking places).
             score += _wanted(replace(reading, figure=False), text) + (ASKED_AMOUNT if reading.figure and states_amount(reading.text, text) else 0.0)
             score += ASKED * matter.asks(terms)
+            # Asked when or how a timetable moved, what a line has room for is the meeting's dates and how they moved.
+            score += TIMED if reading.when and TIMING.search(text) else 0.0
             # A line has room for what the meeting did: not a recap of earlier years, a list's opening words or
             # a heading (which still marks a meeting that took the matter, when it is all the meeting's papers say).
             score -= 0.35 if _recap(text, chunk.meeting_date) else 0.0

@@ -394,3 +394,32 @@ def test_of_several_sums_one_far_from_the_matters_words_is_not_its_figure():
     far = " ".join(["word"] * (FIGURE_REACH + 2))
     assert _figure_of(f"The clerk reported {far} and £50 was paid, then £70 more.", clerk) is None
     assert _figure_of(f"The clerk reported {far} and £50 was paid.", clerk) == 50, "a sentence's only sum is its figure"
+
+
+def test_asked_how_a_timetable_moved_a_trace_gives_the_dates_not_the_reports_purpose():
+    texts = {
+        "2025-05-15": "Workplace Parking Levy (WPL) update. The report updates the committee on progress with the WPL business case. "
+        "The WPL business case is planned to finish in April 2026.",
+        "2026-03-19": "WPL update. The report updates the committee on progress with the WPL business case and its risks. "
+        "The WPL business case has a revised end date of June 2026. "
+        "(It should be noted that the percentages do not add up to 100% because of rounding.)",
+    }
+    chunks = _chunks(texts, "t")
+    tracer, _ = _tracer(chunks)
+    answer = tracer.trace("How has the timetable for the WPL business case shifted?", [Hit(chunk=c, score=1.0, dense=0.8) for c in chunks], Filters())
+    assert answer is not None and "April 2026" in answer.answer and "June 2026" in answer.answer
+    assert "percentages" not in answer.answer, "an aside in brackets is no line of a meeting"
+
+
+def test_asked_when_a_sentence_saying_how_the_dates_moved_ranks_above_the_resolution_noting_progress():
+    from assistant.question import read
+
+    text = ("Resolved: that the committee notes progress with the levy business case and its costs. "
+            "The levy business case has been pushed back, with a revised end date of June 2026.")
+    chunk = _chunks({"2026-03-19": text}, "w")[0]
+    tracer, _ = _tracer([chunk])
+    question = "How has the timetable for the levy business case shifted?"
+    matter = tracer.matter(question, [Hit(chunk=chunk, score=1.0)], Filters())
+    scored = {e.text: e.score for e in tracer._sentences(chunk, matter, read(question, mode="timeline"))}
+    purpose, dates = text.split(". ", 1)
+    assert scored[dates] > scored[purpose + "."]
