@@ -39,10 +39,15 @@ AMOUNT_COVERAGE = 0.2
 """Share of the question's weighted terms the sentence stating a "how much" answer (not a count) must hold (set on the development sets)."""
 HEADING_COVERAGE = 0.5
 """The share of those terms an amount's sentence and its minute's heading must hold together."""
+# Numbers in words, as minutes write counts ("Ninety-two responded", "twenty-five coins"); "one" is any thing's.
+NUMBER_WORDS = (
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|"
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred|dozen"
+)
 # A number that is not a year, or one in words: what a "how much" answer must contain.
 QUANTITY = re.compile(
     r"£\s?\d|(?<![/-])\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*\b(?![/-]\d)|"
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|dozen|half|doubled?|tripled?)\b",
+    rf"\b(?:one|{NUMBER_WORDS}|half|doubled?|tripled?)\b",
     re.I,
 )
 # The kind of amount a question names, and how a sentence states one of that kind.
@@ -58,7 +63,7 @@ MONEY_FIGURE = re.compile(r"£\s?\d|\b\d+(?:[.,]\d+)*\s?(?:pounds|million|bn|m)\
 # "How many ...?" wants a count: not a sum of money, a share or a year.
 COUNT = re.compile(
     r"(?<![£\d.,])\b(?!(?:19|20)\d\d\b)\d+(?:,\d{3})*\b(?![.,]\d|\s?(?:%|per cent|m\b|bn\b|million))|"
-    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen)\b",
+    rf"\b(?:{NUMBER_WORDS})\b",
     re.I,
 )
 

@@ -462,10 +462,11 @@ def event_dates(question: str, filters: Filters) -> Filters | None:
     return replace(filters, date_to="", labels=labels)
 
 
-# "The external debt at the end of November 2024", "reserves as at 31 March 2025": the date of a figure,
+# "The external debt at the end of November 2024", "reserves as at 31 March 2025", "receipts for the year ended
+# 31 March 2017": the date of a figure,
 # not of a meeting ("the first annual report in February 2021" names when a meeting was).
 SUBJECT_DATE = re.compile(
-    r"\b(?:as\s+(?:at|of)|(?:at|by)\s+the\s+(?:end|close|start)\s+of|(?:at\s+)?(?:the\s+)?(?:end|close)\s+of)\s+(?:the\s+)?$", re.I
+    r"\b(?:as\s+(?:at|of)|(?:at|by)\s+the\s+(?:end|close|start)\s+of|(?:at\s+)?(?:the\s+)?(?:end|close)\s+of|(?:year|period|month)\s+end(?:ed|ing))\s+(?:the\s+)?$", re.I
 )
 
 

@@ -43,10 +43,12 @@ MODE_CUES = (
     ),
 )
 # "Did the council promise to publish a report?" asks about one claim, not for a list of commitments.
-YES_NO = re.compile(r"^\s*(?:did|does|do|is|are|was|were|has|have|had)\b", re.I)
+# A question may open with what frames it: "In September 2024, how much ...?", "According to the forward plan, when ...?".
+LEAD_IN = r"^\s*(?:(?:in|on|at|for|by|from|according to|under|after|before|since|during)\b[^,?]{0,80},\s*)?"
+YES_NO = re.compile(LEAD_IN + r"(?:did|does|do|is|are|was|were|has|have|had)\b", re.I)
 # "How much has Yorkshire Water committed to spend?", "When is the committee to take the decision?":
 # one figure or one date, not the list of what was committed to or decided.
-ONE_FACT = re.compile(r"^\s*(?:how (?:much|many|long)|when|where|above what|at what)\b", re.I)
+ONE_FACT = re.compile(LEAD_IN + r"(?:how (?:much|many|long)|when|where|above what|at what)\b", re.I)
 
 # -- what a sentence must give --------------------------------------------------------------------
 

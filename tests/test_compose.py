@@ -146,6 +146,8 @@ def test_how_many_things_wants_a_count_of_those_things():
     assert _states_amount("How many suppliers attended?", "Some 25 local suppliers attended the event.")
     assert _states_amount("How many social value measures are used?", "The Council has chosen 21 measures.")
     assert _states_amount("How many outcomes are there?", "The policy identifies six key outcomes.")
+    assert _states_amount("How many workplaces filled in the form?", "Ninety-two workplaces completed the online form.")
+    assert _states_amount("How many coins were ordered?", "The Council ordered twenty five coins.")
     assert not _states_amount("How many suppliers attended?", "There were 11 category winners and suppliers were pleased.")
     assert not _states_amount("How many suppliers attended?", "The event was held on 23 March 2022.")
     assert _states_amount("How much was secured?", "It secured £13.5m.")
@@ -815,3 +817,17 @@ def test_a_draft_about_what_was_agreed_gives_the_resolution_before_the_minutes_n
     answer = compose(composer, "Draft a short note for the newsletter on the new mower the council agreed to buy.", hits, mode="draft", filters=Filters())
     # Two sentences a meeting when several meetings take the subject: the decision is one of its meeting's two.
     assert answer is not None and "£13,155.00" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "According to the committee's forward plan, when is the levy's business case due to come for decision?",
+        "In September 2024, how much did the committee agree to spend on the levy?",
+        "When is the committee due to take its decision on the levy?",
+    ],
+)
+def test_a_question_for_one_fact_after_a_framing_clause_is_no_list_of_decisions(question):
+    from assistant.question import detect_mode
+
+    assert detect_mode(question) == "answer"

@@ -266,3 +266,12 @@ def test_a_draft_sets_aside_the_date_of_what_it_is_written_for():
     assert draft_span("Draft a background paragraph on the 2022 priorities.", year) == year  # the date of its subject stands
     assert draft_span("Draft a paragraph for our 2026 report on the 2022 priorities.", year) == year
     assert OUTPUT_DATE.sub(" ", "Draft a note for the January 2026 newsletter on the mower.") == "Draft a note   on the mower."
+
+
+def test_the_end_of_the_year_a_figure_is_for_is_no_meeting_date():
+    from assistant.filters import subject_date
+
+    question = "What were Milburn's total receipts for the year ended 31 March 2017?"
+    assert subject_date(question, parse_filters(question, REAL_COMMITTEES))
+    asked = "What did the parish council decide on 31 March 2017?"
+    assert not subject_date(asked, parse_filters(asked, REAL_COMMITTEES))
