@@ -299,15 +299,19 @@ def test_a_figure_in_a_list_of_payments_is_the_one_after_the_matters_words():
     assert _figure_of("The hall fee is now £60; it was previously £30.", matter) == 60
 
 
-def test_a_question_about_a_number_ranks_that_number_above_any_sum():
+def _scored(question: str, text: str) -> dict[str, float]:
+    """A trace's score of each sentence of one meeting's text, for a question."""
     from assistant.question import read
 
-    text = "The levy's parking scheme was approved with a budget of £1 million. There are about 8,600 parking spaces in the levy's central zone."
-    chunk = _chunks({"2025-05-15": text}, "n")[0]
+    chunk = _chunks({"2025-05-15": text}, "s")[0]
     tracer, _ = _tracer([chunk])
-    question = "How has the number of parking spaces for the levy changed?"
     matter = tracer.matter(question, [Hit(chunk=chunk, score=1.0)], Filters())
-    scored = {e.text: e.score for e in tracer._sentences(chunk, matter, read(question, mode="timeline"))}
+    return {e.text: e.score for e in tracer._sentences(chunk, matter, read(question, mode="timeline"))}
+
+
+def test_a_question_about_a_number_ranks_that_number_above_any_sum():
+    text = "The levy's parking scheme was approved with a budget of £1 million. There are about 8,600 parking spaces in the levy's central zone."
+    scored = _scored("How has the number of parking spaces for the levy changed?", text)
     budget, spaces = text.split(". ", 1)
     assert scored[spaces] > scored[budget + "."]
 
@@ -412,14 +416,8 @@ def test_asked_how_a_timetable_moved_a_trace_gives_the_dates_not_the_reports_pur
 
 
 def test_asked_when_a_sentence_saying_how_the_dates_moved_ranks_above_the_resolution_noting_progress():
-    from assistant.question import read
-
     text = ("Resolved: that the committee notes progress with the levy business case and its costs. "
             "The levy business case has been pushed back, with a revised end date of June 2026.")
-    chunk = _chunks({"2026-03-19": text}, "w")[0]
-    tracer, _ = _tracer([chunk])
-    question = "How has the timetable for the levy business case shifted?"
-    matter = tracer.matter(question, [Hit(chunk=chunk, score=1.0)], Filters())
-    scored = {e.text: e.score for e in tracer._sentences(chunk, matter, read(question, mode="timeline"))}
+    scored = _scored("How has the timetable for the levy business case shifted?", text)
     purpose, dates = text.split(". ", 1)
     assert scored[dates] > scored[purpose + "."]
