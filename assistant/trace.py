@@ -86,6 +86,8 @@ SWEEP = 300
 """Chunks the keyword index gives for the matter's words, over every year, before they are checked."""
 CLOSE_DENSE = 0.1
 """A question's hit this close in cosine to the best one is about the matter whatever its words."""
+CLOSE_ANCHORED = 0.05
+"""The same for a matter with rare words of its own, which a hit nearly as close in meaning need not use."""
 SPECIFIC_REACH = 40
 """Chunks naming an identifier that are read to judge whether it names the matter or something wider."""
 SPECIFIC_SHARE = 0.5
@@ -284,9 +286,12 @@ class Tracer:
             for position, chunk in enumerate(self.keyword.chunks):
                 if (mask is None or mask[position]) and chunk.item in references and chunk.doc_type == "minutes":
                     pool.setdefault(chunk.chunk_id, Hit(chunk=chunk, score=0.0))
-        # Without words of its own the matter is what the question's hits are close to in meaning.
+        # Without words of its own the matter is what the question's hits are close to in meaning. With rare
+        # words, a hit nearly as close as the best is about it too, in whatever words ("the SLOW signs will be
+        # on the next marking package", minuted under Highway Matters without "speeding").
         top = max((h.dense for h in hits), default=0.0)
-        close = {h.chunk.chunk_id for h in hits if not matter.terms or (not matter.anchors and top and h.dense >= top - CLOSE_DENSE)}
+        reach = CLOSE_DENSE if not matter.anchors else CLOSE_ANCHORED
+        close = {h.chunk.chunk_id for h in hits if not matter.terms or (top and h.dense >= top - reach)}
         return [
             h
             for h in pool.values()

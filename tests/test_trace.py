@@ -8,7 +8,7 @@ from dataclasses import replace
 from assistant.compose import Composer
 from assistant.records import Filters, Hit
 from assistant.retrieve import KeywordIndex
-from assistant.trace import Tracer, figure_table
+from assistant.trace import CLOSE_ANCHORED, Tracer, figure_table
 from ingest.records import Chunk
 
 MINUTES = {
@@ -421,3 +421,22 @@ def test_asked_when_a_sentence_saying_how_the_dates_moved_ranks_above_the_resolu
     scored = _scored("How has the timetable for the levy business case shifted?", text)
     purpose, dates = text.split(". ", 1)
     assert scored[dates] > scored[purpose + "."]
+
+
+def test_a_meeting_nearly_as_close_in_meaning_as_the_best_is_on_the_matter_in_other_words():
+    texts = {
+        "2016-11-01": "9. Speeding. Speeding traffic through the village was discussed; SLOW markings were requested.",
+        "2018-09-04": "7. Highway Matters. The signs will be painted in the next road package.",
+        "2019-03-05": "8. Highway Matters. The gully cleaner will visit the bridge in the spring.",
+    }
+    # Other meetings' business, so that the matter's words are rare in the index, as in a council's archive.
+    others = {f"20{10 + i // 12}-{1 + i % 12:02d}-07": f"{i}. Finance. Invoice {i} for the hall was paid." for i in range(48)}
+    chunks = _chunks(texts | others, "h")
+    tracer, _ = _tracer(chunks)
+    near, far = 0.8 - CLOSE_ANCHORED / 2, 0.8 - 2 * CLOSE_ANCHORED
+    hits = [Hit(chunk=chunks[0], score=1.0, dense=0.8), Hit(chunk=chunks[1], score=0.5, dense=near), Hit(chunk=chunks[2], score=0.4, dense=far)]
+    question = "Trace what the council did about speeding traffic and the SLOW markings."
+    matter = tracer.matter(question, hits, Filters())
+    assert matter.anchors, "the matter has rare words of its own"
+    gathered = {h.chunk.meeting_date for h in tracer.gather(question, hits, matter, Filters())}
+    assert gathered == {"2016-11-01", "2018-09-04"}, "nearly as close in meaning as the best, in other words; not one further off"
