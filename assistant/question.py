@@ -66,15 +66,15 @@ ASKS_COUNT = re.compile(
 # "What share of the score ...?" wants a figure too, but in the papers' own words ("20% of the overall
 # score"): it is not refused for want of the question's words beside the figure, as ASKS_COUNT is.
 ASKS_SHARE = re.compile(r"\bwhat (?:share|proportion)\b", re.I)
-ASKS_MONEY = re.compile(
-    r"£|\b(?:cost(?:s|ing|ed)?|price|fee|fees|charges?|pounds?|proxy value|budget|money|monies|spen[dt]|spending|raised?|income|revenue)\b", re.I
-)
+# Sums of money as a question names them: what ASKS_MONEY and ASKS_SERIES both read.
+MONEY_NOUNS = r"fees?|charges?|money|spen[dt]|spending|income|revenue"
+ASKS_MONEY = re.compile(rf"£|\b(?:cost(?:s|ing|ed)?|price|pounds?|proxy value|budget|monies|raised?|{MONEY_NOUNS})\b", re.I)
 # "Trace the precept year by year", "how did the hall fees change", "how have commitments grown": how an amount moved.
 # Not "wage": "the Living Wage" is a policy's name far more often than a sum; nor "raised", which a trace asks of a matter.
 ASKS_SERIES = re.compile(
     r"\b(?:grow|grew|grown|growth|rise|rose|risen|increas\w*|decreas\w*|fall|fell|fallen|cut|doubled?)\b|"
-    r"\byear (?:by|to|on) year\b|\beach year\b|\b(?:precepts?|pay|salar(?:y|ies)|rents?|grants?|tax|allowances?|subscriptions?|"
-    r"costs?|prices?|fees?|charges?|budgets?|spen[dt]|spending|income|revenue|money)\b",
+    rf"\byear (?:by|to|on) year\b|\beach year\b|\b(?:precepts?|pay|salar(?:y|ies)|rents?|grants?|tax|allowances?|subscriptions?|"
+    rf"costs?|prices?|budgets?|{MONEY_NOUNS})\b",
     re.I,
 )
 ASKS_WHEN = re.compile(
